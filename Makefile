@@ -1,0 +1,77 @@
+# SASMS — set-up, run and test. Everything a fresh Debian machine needs is installed from here.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+SASMS := $(BIN)/sasms
+DEBIAN_PACKAGES := gettext chromium fonts-noto-cjk
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/sasms
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help run test setup system-packages python-deps assets messages lint typecheck pytest-sqlite pytest-postgres demo clean
+
+help:
+	@echo "make run   — set up and serve SASMS on http://127.0.0.1:8000 (SQLite under var/, demo data)"
+	@echo "make test  — set up and run lint, type check and every test (SQLite and PostgreSQL)"
+
+run: setup
+	$(SASMS) migrate --noinput
+	$(SASMS) demo --if-empty
+	$(SASMS) collectstatic --noinput -v 0
+	$(SASMS) run
+
+test: setup system-packages lint typecheck pytest-sqlite pytest-postgres
+
+setup: python-deps assets messages
+
+system-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q uv==$(UV_VERSION)
+
+python-deps: $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+
+assets:
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p src/sasms/static/vendor/bootstrap src/sasms/static/vendor/bootstrap-icons
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* src/sasms/static/vendor/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts src/sasms/static/vendor/bootstrap-icons/
+
+messages: python-deps
+	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-packages
+	cd src/sasms && ../../$(SASMS) compilemessages -v 0
+
+lint: python-deps
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/python tools/check_translations.py
+
+typecheck: python-deps
+	$(BIN)/mypy src tests
+
+pytest-sqlite:
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test-run.sqlite3 $(BIN)/pytest -n 2 -p no:cacheprovider
+
+pytest-postgres:
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n 2 -p no:cacheprovider
+
+demo: setup
+	$(SASMS) migrate --noinput
+	$(SASMS) demo
+
+clean:
+	rm -rf $(VENV) $(TOOLS) node_modules src/sasms/static/vendor var

@@ -1,0 +1,55 @@
+"""The ``sasms`` console command: ``run``, ``demo`` and every Django management command."""
+
+import os
+import sys
+import threading
+
+
+def _serve(argv: list[str]) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="sasms run", description="Serve SASMS with its background jobs.")
+    parser.add_argument("--host", default=os.environ.get("SASMS_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("SASMS_PORT", "8000")))
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--no-jobs", action="store_true", help="do not run periodic jobs in this process")
+    options = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from waitress import serve
+
+    from sasms.core.scheduler import InProcessScheduler
+    from sasms.wsgi import application
+
+    call_command("migrate", interactive=False, verbosity=0)
+    stop = threading.Event()
+    if settings.CELERY_TASK_ALWAYS_EAGER and not options.no_jobs:
+        scheduler = InProcessScheduler.from_settings()
+        threading.Thread(target=scheduler.run_forever, args=(stop,), name="sasms-jobs", daemon=True).start()
+        print("Background jobs: in-process (no CELERY_BROKER_URL set)")
+    else:
+        print("Background jobs: on Celery workers via", settings.CELERY_BROKER_URL or "(disabled)")
+    print(f"SASMS is serving on http://{options.host}:{options.port}/  (Ctrl+C to stop)")
+    try:
+        serve(application, host=options.host, port=options.port, threads=options.threads, ident="sasms")
+    finally:
+        stop.set()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasms.settings")
+    if args and args[0] == "run":
+        _serve(args[1:])
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["sasms", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularSwaggerView
+
+from sasms import api_urls
+
+urlpatterns = [
+    path("", include("sasms.core.urls")),
+    path("", include("sasms.accounts.urls")),
+    re_path(r"^api/(?P<version>v1)/", include(api_urls)),
+    path("api/docs/", SpectacularSwaggerView.as_view(url="/api/v1/schema/"), name="api-docs"),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = "sasms.core.errorviews.bad_request"
+handler403 = "sasms.core.errorviews.permission_denied"
+handler404 = "sasms.core.errorviews.page_not_found"
+handler500 = "sasms.core.errorviews.server_error"

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from sasms.accounts.api.views import MeView, OrganisationViewSet, TeamViewSet, TokenViewSet, UserViewSet
+from sasms.assets.api.urls import register as register_assets
+from sasms.contracts.api.urls import register as register_contracts
 from sasms.core.api.views import AuditEntryViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -13,6 +15,8 @@ router.register("users", UserViewSet, basename="user")
 router.register("teams", TeamViewSet, basename="team")
 router.register("tokens", TokenViewSet, basename="token")
 router.register("audit", AuditEntryViewSet, basename="audit")
+register_assets(router)
+register_contracts(router)
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

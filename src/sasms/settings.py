@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "axes",
     "sasms.core",
     "sasms.accounts",
+    "sasms.assets",
+    "sasms.contracts",
 ]
 
 MIDDLEWARE = [

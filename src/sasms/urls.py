@@ -7,6 +7,8 @@ from sasms import api_urls
 urlpatterns = [
     path("", include("sasms.core.urls")),
     path("", include("sasms.accounts.urls")),
+    path("", include("sasms.assets.urls")),
+    path("", include("sasms.contracts.urls")),
     re_path(r"^api/(?P<version>v1)/", include(api_urls)),
     path("api/docs/", SpectacularSwaggerView.as_view(url="/api/v1/schema/"), name="api-docs"),
     path("django-admin/", admin.site.urls),

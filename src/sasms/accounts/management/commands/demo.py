@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sasms import demo as demo_data
 from sasms.accounts import demo
 from sasms.core.context import Origin, acting_from
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {step}: {done}/{total}")
 
         with acting_from(Origin(channel="cli")):
-            result = demo.build(seed=seed, scale=scale, progress=progress)
+            result = demo_data.build(seed=seed, scale=scale, progress=progress)
         self.stdout.write(self.style.SUCCESS(f"Demo data built in {time.monotonic() - started:.1f} s: {result.customers} customers."))
         self._print_logins(result.logins)
 

@@ -30,7 +30,9 @@ def _plain_static_storage(settings: Any) -> None:
 
 @pytest.fixture
 def provider(db: None) -> Organisation:
-    return services.create_organisation(actor=None, name="Provider Co", code="provider", kind=OrganisationKind.PROVIDER)
+    return services.create_organisation(
+        actor=None, name="Provider Co", code="provider", kind=OrganisationKind.PROVIDER
+    )
 
 
 @pytest.fixture

@@ -17,19 +17,62 @@ from sasms.accounts.roles import Role
 DEMO_PASSWORD = "sasms-demo-2026"
 
 CITIES = [
-    ("北京", "Beijing"), ("上海", "Shanghai"), ("广州", "Guangzhou"), ("深圳", "Shenzhen"), ("杭州", "Hangzhou"),
-    ("南京", "Nanjing"), ("成都", "Chengdu"), ("武汉", "Wuhan"), ("西安", "Xi'an"), ("重庆", "Chongqing"),
-    ("天津", "Tianjin"), ("苏州", "Suzhou"), ("长沙", "Changsha"), ("郑州", "Zhengzhou"), ("青岛", "Qingdao"),
-    ("沈阳", "Shenyang"), ("合肥", "Hefei"), ("厦门", "Xiamen"), ("济南", "Jinan"), ("贵阳", "Guiyang"),
+    ("北京", "Beijing"),
+    ("上海", "Shanghai"),
+    ("广州", "Guangzhou"),
+    ("深圳", "Shenzhen"),
+    ("杭州", "Hangzhou"),
+    ("南京", "Nanjing"),
+    ("成都", "Chengdu"),
+    ("武汉", "Wuhan"),
+    ("西安", "Xi'an"),
+    ("重庆", "Chongqing"),
+    ("天津", "Tianjin"),
+    ("苏州", "Suzhou"),
+    ("长沙", "Changsha"),
+    ("郑州", "Zhengzhou"),
+    ("青岛", "Qingdao"),
+    ("沈阳", "Shenyang"),
+    ("合肥", "Hefei"),
+    ("厦门", "Xiamen"),
+    ("济南", "Jinan"),
+    ("贵阳", "Guiyang"),
 ]
 INDUSTRIES = [
-    ("银行", "Bank", "bank"), ("证券", "Securities", "sec"), ("保险", "Insurance", "ins"),
-    ("电网", "Power Grid", "grid"), ("医院", "Hospital", "hosp"), ("大学", "University", "univ"),
-    ("云计算", "Cloud", "cloud"), ("物流", "Logistics", "logi"), ("制造", "Manufacturing", "mfg"),
+    ("银行", "Bank", "bank"),
+    ("证券", "Securities", "sec"),
+    ("保险", "Insurance", "ins"),
+    ("电网", "Power Grid", "grid"),
+    ("医院", "Hospital", "hosp"),
+    ("大学", "University", "univ"),
+    ("云计算", "Cloud", "cloud"),
+    ("物流", "Logistics", "logi"),
+    ("制造", "Manufacturing", "mfg"),
     ("电信", "Telecom", "tel"),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "杰", "婷", "强", "军", "平", "刚", "桂英", "志强", "建华", "晓明", "海燕", "丽娟"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "磊",
+    "洋",
+    "勇",
+    "杰",
+    "婷",
+    "强",
+    "军",
+    "平",
+    "刚",
+    "桂英",
+    "志强",
+    "建华",
+    "晓明",
+    "海燕",
+    "丽娟",
+]
 TITLES = ["IT 经理", "运维主管", "系统管理员", "数据中心主任", "采购经理"]
 
 STAFF = [
@@ -88,7 +131,12 @@ def build(*, seed: int = 2026, scale: int = 1, progress: Progress = _noop) -> De
     staff: dict[Role, User] = {}
     for email, name, role in STAFF:
         staff[role] = services.create_user(
-            actor=None, email=email, full_name=name, organisation=provider, role=role, password=DEMO_PASSWORD,
+            actor=None,
+            email=email,
+            full_name=name,
+            organisation=provider,
+            role=role,
+            password=DEMO_PASSWORD,
             language="zh-hans" if role != Role.ADMINISTRATOR else "en",
         )
         result.logins.append((str(Role(role).label), email, DEMO_PASSWORD))
@@ -115,7 +163,9 @@ def build(*, seed: int = 2026, scale: int = 1, progress: Progress = _noop) -> De
     total = 20 * scale
     for index in range(total):
         city_zh, city_en = CITIES[index % len(CITIES)]
-        industry_zh, industry_en, industry_code = INDUSTRIES[(index * 7 + index // len(CITIES)) % len(INDUSTRIES)]
+        industry_zh, industry_en, industry_code = INDUSTRIES[
+            (index * 7 + index // len(CITIES)) % len(INDUSTRIES)
+        ]
         suffix = "" if index < len(CITIES) else f" {index // len(CITIES) + 1}"
         customer = services.create_organisation(
             actor=None,
@@ -143,7 +193,12 @@ def build(*, seed: int = 2026, scale: int = 1, progress: Progress = _noop) -> De
                 (f"user@{customer.code}.example", f"客户用户 {_person(rng)}", Role.CUSTOMER),
             ]:
                 services.create_user(
-                    actor=None, email=email, full_name=name, organisation=customer, role=role, password=DEMO_PASSWORD
+                    actor=None,
+                    email=email,
+                    full_name=name,
+                    organisation=customer,
+                    role=role,
+                    password=DEMO_PASSWORD,
                 )
                 result.logins.append((str(Role(role).label), email, DEMO_PASSWORD))
         result.customers += 1

@@ -15,7 +15,7 @@ class SearchFilterSet(django_filters.FilterSet):
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
-    def search(self, queryset: QuerySet[object], name: str, value: str) -> QuerySet[object]:
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         condition = Q()
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value.strip()})
@@ -45,7 +45,9 @@ class UserFilterSet(SearchFilterSet):
         super().__init__(*args, **kwargs)
         # The organisation choices are scoped too: a customer administrator sees only their own.
         actor = getattr(self.request, "user", None)
-        self.filters["organisation"].queryset = organisations_visible_to(actor=actor) if actor else Organisation.objects.none()
+        self.filters["organisation"].queryset = (
+            organisations_visible_to(actor=actor) if actor else Organisation.objects.none()
+        )
 
     class Meta:
         model = User

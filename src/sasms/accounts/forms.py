@@ -11,12 +11,20 @@ from sasms.accounts.models import Contact, Organisation, Team, User
 from sasms.accounts.roles import CUSTOMER_ROLES, Role
 from sasms.accounts.selectors import organisations_visible_to
 
-TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(available_timezones()) if "/" in tz and not tz.startswith("Etc/")]
+TIME_ZONE_CHOICES = [
+    (tz, tz) for tz in sorted(available_timezones()) if "/" in tz and not tz.startswith("Etc/")
+]
 
 
 class LoginForm(forms.Form):
-    username = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}))
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
@@ -29,8 +37,10 @@ class LoginForm(forms.Form):
         if email and password:
             user = authenticate(self.request, username=email.lower(), password=password)
             if user is None or not user.is_active or getattr(user, "is_machine", False):
-                raise forms.ValidationError(_("The e-mail address or password is not correct."), code="invalid_login")
-            self.user = user  # type: ignore[assignment]
+                raise forms.ValidationError(
+                    _("The e-mail address or password is not correct."), code="invalid_login"
+                )
+            self.user = user
         return data
 
 
@@ -39,7 +49,9 @@ class OTPForm(forms.Form):
         label=_("Code from your authenticator app"),
         regex=r"^\d{6,8}$",
         error_messages={"invalid": _("Enter the 6-digit code.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 
@@ -50,7 +62,9 @@ class PasswordResetRequestForm(forms.Form):
 class PasswordChangeForm(forms.Form):
     current_password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput)
     new_password = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
-    new_password_again = forms.CharField(label=_("New password again"), strip=False, widget=forms.PasswordInput)
+    new_password_again = forms.CharField(
+        label=_("New password again"), strip=False, widget=forms.PasswordInput
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -98,7 +112,8 @@ class UserForm(forms.ModelForm[User]):
         organisation_field: Any = self.fields["organisation"]
         organisation_field.queryset = organisations_visible_to(actor=actor).order_by("name")
         if actor.is_customer:
-            self.fields["role"].choices = [(r.value, r.label) for r in Role if r in CUSTOMER_ROLES]
+            role_field: Any = self.fields["role"]
+            role_field.choices = [(r.value, r.label) for r in Role if r in CUSTOMER_ROLES]
 
     def validate_unique(self) -> None:
         pass
@@ -112,7 +127,9 @@ class TeamForm(forms.ModelForm[Team]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        staff = User.objects.filter(role__in=[r.value for r in Role if r not in CUSTOMER_ROLES], is_machine=False, is_active=True)
+        staff = User.objects.filter(
+            role__in=[r.value for r in Role if r not in CUSTOMER_ROLES], is_machine=False, is_active=True
+        )
         lead_field: Any = self.fields["lead"]
         members_field: Any = self.fields["members"]
         lead_field.queryset = staff
@@ -134,5 +151,7 @@ class TokenForm(forms.Form):
 
 class MachineTokenForm(forms.Form):
     name = forms.CharField(label=_("Integration name"), max_length=100)
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True))
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True)
+    )
     role = forms.ChoiceField(label=_("Acts as role"), choices=Role.choices, initial=Role.AGENT)

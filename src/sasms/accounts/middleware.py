@@ -34,7 +34,7 @@ class UserPreferencesMiddleware:
             if (
                 settings.SASMS_REQUIRE_STAFF_2FA
                 and user.is_service_staff
-                and not user.is_verified()
+                and not user.is_verified()  # type: ignore[attr-defined]  # set by django-otp middleware
                 and not request.path.startswith(self.exempt_prefixes)
             ):
                 return redirect(reverse("accounts:two_factor"))

@@ -22,7 +22,9 @@ class Organisation(models.Model):
     """A company SASMS knows: the provider running the service desk, its customers and partners."""
 
     name = models.CharField(_("name"), max_length=200)
-    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Short unique code, e.g. ACME-SH."))
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("Short unique code, e.g. ACME-SH.")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=OrganisationKind.choices)
     city = models.CharField(_("city"), max_length=80, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -109,7 +111,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_machine = models.BooleanField(_("machine account"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -182,7 +184,9 @@ class ApiTokenKind(models.TextChoices):
 class ApiToken(models.Model):
     """A revocable bearer token. Only a SHA-256 digest is stored; the secret is shown once."""
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=ApiTokenKind.choices)
     prefix = models.CharField(_("prefix"), max_length=12, db_index=True)

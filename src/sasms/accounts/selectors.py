@@ -17,7 +17,9 @@ def organisations_visible_to(*, actor: User | AnonymousUser) -> QuerySet[Organis
 
 
 def access_organisation(*, actor: User | AnonymousUser, organisation_id: int) -> Organisation:
-    return get_for_actor(Organisation.objects.all(), actor=actor, organisation_field="self", pk=organisation_id)
+    return get_for_actor(
+        Organisation.objects.all(), actor=actor, organisation_field="self", pk=organisation_id
+    )
 
 
 def contacts_of(*, actor: User | AnonymousUser, organisation: Organisation) -> QuerySet[Contact]:
@@ -41,7 +43,9 @@ def users_visible_to(*, actor: User | AnonymousUser) -> QuerySet[User]:
 
 
 def access_user(*, actor: User | AnonymousUser, user_id: int) -> User:
-    return get_for_actor(users_visible_to(actor=actor), actor=actor, organisation_field="organisation", pk=user_id)
+    return get_for_actor(
+        users_visible_to(actor=actor), actor=actor, organisation_field="organisation", pk=user_id
+    )
 
 
 def teams_visible_to(*, actor: User | AnonymousUser) -> QuerySet[Team]:

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -61,7 +60,8 @@ def _apply(instance: Any, fields: tuple[str, ...], changes: dict[str, Any]) -> d
     unknown = set(changes) - set(fields)
     if unknown:
         raise ServiceError(
-            _("Unknown fields."), fields={name: [_("This field cannot be changed.")] for name in sorted(unknown)}
+            _("Unknown fields."),
+            fields={name: [_("This field cannot be changed.")] for name in sorted(unknown)},
         )
     before = snapshot(instance, fields)
     for name, value in changes.items():
@@ -88,7 +88,9 @@ def _save_unique(instance: Any, message: str, field: str) -> None:
 
 
 @transaction.atomic
-def create_organisation(*, actor: User | None, name: str, code: str, kind: str, **details: Any) -> Organisation:
+def create_organisation(
+    *, actor: User | None, name: str, code: str, kind: str, **details: Any
+) -> Organisation:
     if actor is not None:
         require(actor, Capability.MANAGE_ORGANISATIONS)
     organisation = Organisation(name=name.strip(), code=code.strip(), kind=kind)
@@ -121,7 +123,13 @@ def update_organisation(*, actor: User, organisation: Organisation, **changes: A
     _check_time_zone(organisation.time_zone)
     _full_clean(organisation)
     _save_unique(organisation, _("An organisation with this name already exists."), "name")
-    record_audit(actor=actor, action="organisation.update", target=organisation, changes=diff, organisation=organisation)
+    record_audit(
+        actor=actor,
+        action="organisation.update",
+        target=organisation,
+        changes=diff,
+        organisation=organisation,
+    )
     return organisation
 
 
@@ -284,7 +292,9 @@ def update_profile(*, actor: User, **changes: Any) -> User:
     _check_time_zone(user.time_zone)
     _full_clean(user, exclude=["password"])
     user.save(update_fields=list(diff))
-    record_audit(actor=actor, action="profile.update", target=user, changes=diff, organisation=user.organisation)
+    record_audit(
+        actor=actor, action="profile.update", target=user, changes=diff, organisation=user.organisation
+    )
     return user
 
 
@@ -371,7 +381,10 @@ def create_team(*, actor: User | None, name: str, kind: str, **details: Any) -> 
     _full_clean(team)
     _save_unique(team, _("A team with this name already exists."), "name")
     record_audit(
-        actor=actor, action="team.create", target=team, changes=changed_fields({}, snapshot(team, TEAM_FIELDS))
+        actor=actor,
+        action="team.create",
+        target=team,
+        changes=changed_fields({}, snapshot(team, TEAM_FIELDS)),
     )
     return team
 
@@ -445,7 +458,9 @@ def _issue(*, actor: User, user: User, name: str, kind: str, expires_in_days: in
 @transaction.atomic
 def issue_personal_token(*, actor: User, name: str, expires_in_days: int | None = 90) -> IssuedToken:
     require(actor, Capability.USE_API)
-    return _issue(actor=actor, user=actor, name=name, kind=ApiTokenKind.PERSONAL, expires_in_days=expires_in_days)
+    return _issue(
+        actor=actor, user=actor, name=name, kind=ApiTokenKind.PERSONAL, expires_in_days=expires_in_days
+    )
 
 
 @transaction.atomic
@@ -472,7 +487,9 @@ def issue_machine_token(
         changes=changed_fields({}, snapshot(machine, USER_FIELDS)),
         organisation=organisation,
     )
-    return _issue(actor=actor, user=machine, name=name, kind=ApiTokenKind.MACHINE, expires_in_days=expires_in_days)
+    return _issue(
+        actor=actor, user=machine, name=name, kind=ApiTokenKind.MACHINE, expires_in_days=expires_in_days
+    )
 
 
 @transaction.atomic
@@ -498,7 +515,11 @@ def authenticate_token(secret: str) -> ApiToken | None:
     """The usable token for ``secret``, touching its last-use time at most once a minute."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user", "user__organisation").filter(digest=token_digest(secret)).first()
+    token = (
+        ApiToken.objects.select_related("user", "user__organisation")
+        .filter(digest=token_digest(secret))
+        .first()
+    )
     if token is None or not token.is_usable() or not token.user.is_active:
         return None
     now = timezone.now()
@@ -547,7 +568,10 @@ def confirm_two_factor(*, actor: User, device: "TOTPDevice") -> None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record_audit(
-        actor=actor, action="two_factor.enable", target=actor, changes={"two_factor": [False, True]},
+        actor=actor,
+        action="two_factor.enable",
+        target=actor,
+        changes={"two_factor": [False, True]},
         organisation=actor.organisation,
     )
 
@@ -558,6 +582,9 @@ def remove_two_factor(*, actor: User) -> None:
 
     TOTPDevice.objects.filter(user=actor).delete()
     record_audit(
-        actor=actor, action="two_factor.disable", target=actor, changes={"two_factor": [True, False]},
+        actor=actor,
+        action="two_factor.disable",
+        target=actor,
+        changes={"two_factor": [True, False]},
         organisation=actor.organisation,
     )

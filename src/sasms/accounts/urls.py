@@ -23,7 +23,9 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail_view, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_form_view, name="organisation_edit"),
     path("organisations/<int:organisation_pk>/contacts/new/", views.contact_form_view, name="contact_create"),
-    path("organisations/<int:organisation_pk>/contacts/<int:pk>/", views.contact_form_view, name="contact_edit"),
+    path(
+        "organisations/<int:organisation_pk>/contacts/<int:pk>/", views.contact_form_view, name="contact_edit"
+    ),
     path("users/", views.UserListView.as_view(), name="user_list"),
     path("users/new/", views.user_form_view, name="user_create"),
     path("users/<int:pk>/", views.user_form_view, name="user_edit"),

@@ -12,7 +12,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.views import PasswordResetConfirmView
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -50,7 +50,9 @@ PENDING_USER_KEY = "sasms_pending_user_id"
 PENDING_NEXT_KEY = "sasms_pending_next"
 
 
-def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     form = LoginForm(request, initial={"username": (credentials or {}).get("username", "")})
     message = _("Too many failed sign-in attempts. The account is locked for a while; try again later.")
     return render(request, "accounts/login.html", {"form": form, "lockout_message": message}, status=429)
@@ -62,13 +64,17 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _finish_sign_in(request: HttpRequest, user: User, next_url: str, device: TOTPDevice | None = None) -> HttpResponse:
+def _finish_sign_in(
+    request: HttpRequest, user: User, next_url: str, device: TOTPDevice | None = None
+) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if device is not None:
         otp_login(request, device)
     services.record_sign_in(user=user, second_factor=device is not None)
     response = HttpResponseRedirect(next_url)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax", secure=settings.PRODUCTION)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax", secure=settings.PRODUCTION
+    )
     return response
 
 
@@ -147,10 +153,14 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
     if language not in dict(settings.LANGUAGES):
         return redirect(next_url)
     if request.user.is_authenticated:
-        services.update_profile(actor=request.user, language=language)  # type: ignore[arg-type]
+        services.update_profile(actor=request.user, language=language)
     response = redirect(next_url)
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax", secure=settings.PRODUCTION
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.PRODUCTION,
     )
     return response
 
@@ -161,13 +171,17 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            updated = services.update_profile(actor=user, **{f: form.cleaned_data[f] for f in ProfileForm.Meta.fields})
+            updated = services.update_profile(
+                actor=user, **{f: form.cleaned_data[f] for f in ProfileForm.Meta.fields}
+            )
         except ServiceError as error:
             add_service_error(form, error)
         else:
             messages.success(request, _("Your profile has been saved."))
             response = redirect("accounts:profile")
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, updated.language, samesite="Lax", secure=settings.PRODUCTION)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, updated.language, samesite="Lax", secure=settings.PRODUCTION
+            )
             return response
     context = {
         "form": form,
@@ -222,7 +236,9 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["otp_token"]):
             services.confirm_two_factor(actor=user, device=device)
             otp_login(request, device)
-            messages.success(request, _("Two-factor sign-in is on. You will be asked for a code at every sign-in."))
+            messages.success(
+                request, _("Two-factor sign-in is on. You will be asked for a code at every sign-in.")
+            )
             return redirect("accounts:profile")
         form.add_error("otp_token", _("The code is not correct or has expired."))
     secret = base64.b32encode(device.bin_key).decode()
@@ -242,7 +258,11 @@ class OrganisationListView(ListPage):
     create_url_name = "accounts:organisation_create"
     create_label = gettext_lazy("New organisation")
     columns = [
-        Column(gettext_lazy("Name"), attr("name"), link=lambda o: reverse("accounts:organisation_detail", args=[o.pk])),
+        Column(
+            gettext_lazy("Name"),
+            attr("name"),
+            link=lambda o: reverse("accounts:organisation_detail", args=[o.pk]),
+        ),
         Column(gettext_lazy("Code"), attr("code")),
         Column(gettext_lazy("Kind"), attr("get_kind_display")),
         Column(gettext_lazy("City"), attr("city")),
@@ -269,7 +289,9 @@ def organisation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": actor.can(Capability.MANAGE_ORGANISATIONS),
         "can_edit_contacts": actor.can(Capability.MANAGE_ORGANISATIONS)
         or (actor.can(Capability.MANAGE_OWN_ORGANISATION_USERS) and actor.organisation_id == organisation.pk),
-        "history": AuditEntry.objects.filter(object_type="accounts.organisation", object_id=str(organisation.pk))[:20]
+        "history": AuditEntry.objects.filter(
+            object_type="accounts.organisation", object_id=str(organisation.pk)
+        )[:20]
         if actor.can(Capability.VIEW_AUDIT_TRAIL)
         else None,
     }
@@ -323,7 +345,11 @@ def contact_form_view(request: HttpRequest, organisation_pk: int, pk: int | None
             else:
                 messages.success(request, _("Contact saved."))
                 return redirect("accounts:organisation_detail", pk=organisation.pk)
-    return render(request, "accounts/contact_form.html", {"form": form, "organisation": organisation, "contact": contact})
+    return render(
+        request,
+        "accounts/contact_form.html",
+        {"form": form, "organisation": organisation, "contact": contact},
+    )
 
 
 # --- Users ---------------------------------------------------------------------------------------
@@ -341,7 +367,9 @@ class UserListView(ListPage):
     create_url_name = "accounts:user_create"
     create_label = gettext_lazy("New user")
     columns = [
-        Column(gettext_lazy("Name"), attr("full_name"), link=lambda u: reverse("accounts:user_edit", args=[u.pk])),
+        Column(
+            gettext_lazy("Name"), attr("full_name"), link=lambda u: reverse("accounts:user_edit", args=[u.pk])
+        ),
         Column(gettext_lazy("E-mail"), attr("email")),
         Column(gettext_lazy("Organisation"), attr("organisation.name")),
         Column(gettext_lazy("Role"), attr("get_role_display")),
@@ -350,9 +378,9 @@ class UserListView(ListPage):
         Column(gettext_lazy("Active"), attr("is_active")),
     ]
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not _can_manage_users(request.user):
-            require(request.user, Capability.MANAGE_USERS)  # type: ignore[arg-type]
+            require(request.user, Capability.MANAGE_USERS)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
@@ -480,7 +508,9 @@ class TokenListView(ListPage):
 def token_create_view(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     machine = request.POST.get("kind") == "machine"
-    form: TokenForm | MachineTokenForm = MachineTokenForm(request.POST) if machine else TokenForm(request.POST)
+    form: TokenForm | MachineTokenForm = (
+        MachineTokenForm(request.POST) if machine else TokenForm(request.POST)
+    )
     if form.is_valid():
         try:
             if isinstance(form, MachineTokenForm):
@@ -492,15 +522,17 @@ def token_create_view(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 issued = services.issue_personal_token(
-                    actor=actor, name=form.cleaned_data["name"], expires_in_days=form.cleaned_data["expires_in_days"]
+                    actor=actor,
+                    name=form.cleaned_data["name"],
+                    expires_in_days=form.cleaned_data["expires_in_days"],
                 )
         except ServiceError as error:
             add_service_error(form, error)
         else:
             return render(request, "accounts/token_created.html", {"issued": issued})
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+    for field_errors in form.errors.values():
+        for message in field_errors:
+            messages.error(request, str(message))
     return redirect("accounts:token_list")
 
 
@@ -516,6 +548,3 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     services.revoke_token(actor=actor, token=token)
     messages.success(request, _("Token “%s” revoked.") % token.name)
     return redirect("accounts:token_list")
-
-
-

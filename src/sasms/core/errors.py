@@ -24,7 +24,9 @@ class ServiceError(Exception):
         self.message = str(message)
         if code is not None:
             self.code = code
-        self.fields: dict[str, list[str]] = {name: [str(m) for m in msgs] for name, msgs in (fields or {}).items()}
+        self.fields: dict[str, list[str]] = {
+            name: [str(m) for m in msgs] for name, msgs in (fields or {}).items()
+        }
 
 
 class NotFound(ServiceError):

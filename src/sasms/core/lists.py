@@ -6,6 +6,7 @@ rows, a filterset for the filters and the columns to show.
 """
 
 import csv
+import datetime
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ import django_filters
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import localize
@@ -61,10 +62,10 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "✓" if value else ""
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        value = timezone.localtime(value)
-        return value.strftime("%Y-%m-%d %H:%M")
-    return str(localize(value)) if not isinstance(value, str) else value
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%Y-%m-%d %H:%M")
+    return value if isinstance(value, str) else f"{localize(value)}"
 
 
 class Echo:
@@ -101,9 +102,9 @@ class ListPage(LoginRequiredMixin, View):
     def extra_context(self) -> dict[str, Any]:
         return {}
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if self.capability is not None:
-            require(request.user, self.capability)  # type: ignore[arg-type]
+            require(request.user, self.capability)
         queryset = self.get_queryset()
         filterset = None
         if self.filterset_class is not None:
@@ -131,7 +132,11 @@ class ListPage(LoginRequiredMixin, View):
             "create_url_name": self.create_url_name if self.can_create() else None,
             "create_label": self.create_label,
             "row_actions_template": self.row_actions_template,
-            "is_filtered": bool(filterset is not None and filterset.is_bound and any(request.GET.get(k) for k in filterset.form.fields)),
+            "is_filtered": bool(
+                filterset is not None
+                and filterset.is_bound
+                and any(request.GET.get(k) for k in filterset.form.fields)
+            ),
             **self.extra_context(),
         }
         template = self.partial_template_name if getattr(request, "htmx", False) else self.template_name
@@ -163,7 +168,9 @@ class ListPage(LoginRequiredMixin, View):
             for row in rows:
                 yield writer.writerow(row)
 
-        response = StreamingHttpResponse(stream(self._export_rows(queryset)), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            stream(self._export_rows(queryset)), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{self._filename("csv")}"'
         return response
 
@@ -182,5 +189,7 @@ class ListPage(LoginRequiredMixin, View):
         return response
 
 
-def render_page(request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+def render_page(
+    request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
     return render(request, template, context or {}, status=status)

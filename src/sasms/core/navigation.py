@@ -33,7 +33,9 @@ MENU: list[MenuItem] = [
     MenuItem(_("Home"), "core:home", None, "house"),
     MenuItem(_("Organisations"), "accounts:organisation_list", Capability.VIEW_ALL_ORGANISATIONS, "building"),
     MenuItem(_("Users"), "accounts:user_list", Capability.MANAGE_USERS, "people"),
-    MenuItem(_("My organisation's users"), "accounts:user_list", Capability.MANAGE_OWN_ORGANISATION_USERS, "people"),
+    MenuItem(
+        _("My organisation's users"), "accounts:user_list", Capability.MANAGE_OWN_ORGANISATION_USERS, "people"
+    ),
     MenuItem(_("Teams"), "accounts:team_list", Capability.VIEW_ALL_ORGANISATIONS, "diagram"),
     MenuItem(_("Audit trail"), "core:audit_list", Capability.VIEW_AUDIT_TRAIL, "journal"),
     MenuItem(_("API tokens"), "accounts:token_list", Capability.USE_API, "key"),

@@ -28,6 +28,14 @@ class Job:
     args: tuple[Any, ...] = ()
 
 
+def _as_schedule(value: float | datetime.timedelta | BaseSchedule) -> BaseSchedule:
+    if isinstance(value, float | int):
+        value = datetime.timedelta(seconds=value)
+    schedule = maybe_schedule(value, app=current_app)
+    assert isinstance(schedule, BaseSchedule)
+    return schedule
+
+
 @dataclass
 class InProcessScheduler:
     jobs: list[Job] = field(default_factory=list)
@@ -35,15 +43,16 @@ class InProcessScheduler:
     @classmethod
     def from_settings(cls, now: datetime.datetime | None = None) -> "InProcessScheduler":
         start = now or timezone.now()
+        entries: dict[str, dict[str, Any]] = settings.CELERY_BEAT_SCHEDULE
         jobs = [
             Job(
                 name=name,
-                task=entry["task"],
-                schedule=maybe_schedule(entry["schedule"], app=current_app),
+                task=str(entry["task"]),
+                schedule=_as_schedule(entry["schedule"]),
                 last_run_at=start,
                 args=tuple(entry.get("args", ())),
             )
-            for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+            for name, entry in entries.items()
         ]
         return cls(jobs=jobs)
 

@@ -9,6 +9,7 @@ answered the same way (:class:`~sasms.core.errors.NotFound`), so ids reveal noth
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -47,5 +48,5 @@ def get_for_actor(
     """One row the actor may see, or ``NotFound`` — never a hint that it exists elsewhere."""
     try:
         return scope_to_actor(queryset, actor=actor, organisation_field=organisation_field).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(_("Not found.")) from exc

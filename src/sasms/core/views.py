@@ -22,16 +22,32 @@ def home_view(request: HttpRequest) -> HttpResponse:
     cards: list[dict[str, Any]] = []
     if user.can(Capability.VIEW_ALL_ORGANISATIONS):
         cards.append(
-            {"label": _("Customers"), "value": Organisation.objects.filter(kind=OrganisationKind.CUSTOMER, is_active=True).count()}
+            {
+                "label": _("Customers"),
+                "value": Organisation.objects.filter(kind=OrganisationKind.CUSTOMER, is_active=True).count(),
+            }
         )
         cards.append({"label": _("Teams"), "value": Team.objects.count()})
     if user.can(Capability.MANAGE_USERS):
-        cards.append({"label": _("Active users"), "value": User.objects.filter(is_active=True, is_machine=False).count()})
         cards.append(
-            {"label": _("Messages waiting to be sent"), "value": OutboxMessage.objects.filter(status=OutboxStatus.PENDING).count()}
+            {
+                "label": _("Active users"),
+                "value": User.objects.filter(is_active=True, is_machine=False).count(),
+            }
+        )
+        cards.append(
+            {
+                "label": _("Messages waiting to be sent"),
+                "value": OutboxMessage.objects.filter(status=OutboxStatus.PENDING).count(),
+            }
         )
     if user.is_customer:
-        cards.append({"label": _("Colleagues with an account"), "value": User.objects.filter(organisation_id=user.organisation_id, is_active=True).count()})
+        cards.append(
+            {
+                "label": _("Colleagues with an account"),
+                "value": User.objects.filter(organisation_id=user.organisation_id, is_active=True).count(),
+            }
+        )
     return render(request, "core/home.html", {"cards": cards})
 
 
@@ -48,7 +64,11 @@ class AuditListView(ListPage):
         Column(_("Actor"), attr("actor_label")),
         Column(_("Action"), attr("action")),
         Column(_("Object"), lambda e: f"{e.object_type} #{e.object_id} {e.object_label}"),
-        Column(_("Changes"), lambda e: json.dumps(e.changes, ensure_ascii=False) if e.changes else "", css="small text-break"),
+        Column(
+            _("Changes"),
+            lambda e: json.dumps(e.changes, ensure_ascii=False) if e.changes else "",
+            css="small text-break",
+        ),
         Column(_("Channel"), attr("channel")),
         Column(_("Address"), attr("ip_address")),
     ]

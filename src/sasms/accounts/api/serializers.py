@@ -13,7 +13,19 @@ from sasms.core.api.serializers import StrictInputSerializer
 class OrganisationOutput(serializers.ModelSerializer[Organisation]):
     class Meta:
         model = Organisation
-        fields = ["id", "name", "code", "kind", "city", "address", "phone", "email", "time_zone", "is_active", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "code",
+            "kind",
+            "city",
+            "address",
+            "phone",
+            "email",
+            "time_zone",
+            "is_active",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -55,8 +67,18 @@ class UserOutput(serializers.ModelSerializer[User]):
     class Meta:
         model = User
         fields = [
-            "id", "email", "full_name", "phone", "organisation", "organisation_name", "role",
-            "language", "time_zone", "is_active", "last_login", "date_joined",
+            "id",
+            "email",
+            "full_name",
+            "phone",
+            "organisation",
+            "organisation_name",
+            "role",
+            "language",
+            "time_zone",
+            "is_active",
+            "last_login",
+            "date_joined",
         ]
         read_only_fields = fields
 
@@ -96,7 +118,7 @@ class UserUpdateInput(UserCreateInput):
 
 
 class TeamOutput(serializers.ModelSerializer[Team]):
-    members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    members = serializers.PrimaryKeyRelatedField[User](many=True, read_only=True)
 
     class Meta:
         model = Team
@@ -114,7 +136,17 @@ class TeamInput(StrictInputSerializer):
 class TokenOutput(serializers.ModelSerializer[ApiToken]):
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "kind", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "user",
+            "prefix",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+        ]
         read_only_fields = fields
 
 
@@ -128,11 +160,15 @@ class TokenCreatedOutput(TokenOutput):
 
 class TokenInput(StrictInputSerializer):
     name = serializers.CharField(max_length=100)
-    expires_in_days = serializers.IntegerField(min_value=1, max_value=3650, required=False, allow_null=True, default=90)
+    expires_in_days = serializers.IntegerField(
+        min_value=1, max_value=3650, required=False, allow_null=True, default=90
+    )
 
 
 class MachineTokenInput(StrictInputSerializer):
     name = serializers.CharField(max_length=100)
     organisation = serializers.IntegerField()
     role = serializers.ChoiceField(choices=Role.choices)
-    expires_in_days = serializers.IntegerField(min_value=1, max_value=3650, required=False, allow_null=True, default=None)
+    expires_in_days = serializers.IntegerField(
+        min_value=1, max_value=3650, required=False, allow_null=True, default=None
+    )

@@ -76,7 +76,9 @@ class OrganisationViewSet(
         organisation = self.get_object()
         data = s.ContactInput(data=request.data)
         data.is_valid(raise_exception=True)
-        contact = services.add_contact(actor=_actor(request), organisation=organisation, **data.validated_data)
+        contact = services.add_contact(
+            actor=_actor(request), organisation=organisation, **data.validated_data
+        )
         return Response(s.ContactOutput(contact).data, status=status.HTTP_201_CREATED)
 
 
@@ -123,7 +125,9 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     ordering_fields = ["name"]
 
     def get_queryset(self) -> QuerySet[Team]:
-        return selectors.teams_visible_to(actor=self.request.user).prefetch_related("members").order_by("name")
+        return (
+            selectors.teams_visible_to(actor=self.request.user).prefetch_related("members").order_by("name")
+        )
 
     @extend_schema(request=s.TeamInput, responses={201: s.TeamOutput})
     def create(self, request: Request, version: str = "v1") -> Response:
@@ -141,7 +145,9 @@ class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self) -> QuerySet[ApiToken]:
         return selectors.tokens_visible_to(actor=self.request.user).order_by("-created_at", "-id")
 
-    @extend_schema(request=s.TokenInput, responses={201: s.TokenCreatedOutput}, summary="Issue a personal token")
+    @extend_schema(
+        request=s.TokenInput, responses={201: s.TokenCreatedOutput}, summary="Issue a personal token"
+    )
     def create(self, request: Request, version: str = "v1") -> Response:
         data = s.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -150,14 +156,18 @@ class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         body["secret"] = issued.secret
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.MachineTokenInput, responses={201: s.TokenCreatedOutput}, summary="Issue a machine token")
+    @extend_schema(
+        request=s.MachineTokenInput, responses={201: s.TokenCreatedOutput}, summary="Issue a machine token"
+    )
     @action(detail=False, methods=["post"])
     def machine(self, request: Request, version: str = "v1") -> Response:
         require(_actor(request), Capability.MANAGE_MACHINE_TOKENS)
         data = s.MachineTokenInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        organisation = selectors.access_organisation(actor=request.user, organisation_id=values.pop("organisation"))
+        organisation = selectors.access_organisation(
+            actor=request.user, organisation_id=values.pop("organisation")
+        )
         issued = services.issue_machine_token(actor=_actor(request), organisation=organisation, **values)
         body = dict(s.TokenOutput(issued.token).data)
         body["secret"] = issued.secret

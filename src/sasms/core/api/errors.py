@@ -49,14 +49,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
-        message = fields.pop("non_field_errors", [_("The request has invalid fields.")])[0] if not fields else _(
-            "The request has invalid fields."
+        message = (
+            fields.pop("non_field_errors", [_("The request has invalid fields.")])[0]
+            if not fields
+            else _("The request has invalid fields.")
         )
         response.data = error_body("invalid", message, fields)
     elif isinstance(exc, exceptions.APIException):
         detail = exc.detail
         code = getattr(detail, "code", None) or exc.default_code
-        response.data = error_body(str(code), str(detail) if not isinstance(detail, dict | list) else str(exc.default_detail))
+        response.data = error_body(
+            str(code), str(detail) if not isinstance(detail, dict | list) else str(exc.default_detail)
+        )
         if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
             response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response

@@ -10,13 +10,26 @@ class AuditEntryOutput(serializers.ModelSerializer[AuditEntry]):
     class Meta:
         model = AuditEntry
         fields = [
-            "id", "created_at", "actor", "actor_label", "action", "object_type", "object_id",
-            "object_label", "organisation", "changes", "channel", "ip_address", "request_id",
+            "id",
+            "created_at",
+            "actor",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_label",
+            "organisation",
+            "changes",
+            "channel",
+            "ip_address",
+            "request_id",
         ]
         read_only_fields = fields
 
 
-class AuditEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[AuditEntry]):
+class AuditEntryViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[AuditEntry]
+):
     """The audit trail (administrators). Append-only: there is no write endpoint."""
 
     serializer_class = AuditEntryOutput

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", type=int, default=1, help="multiply the customer count (benchmarks)")
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--if-empty", action="store_true", help="do nothing if the demo data is already there")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing if the demo data is already there"
+        )
 
     def handle(self, *args: Any, scale: int, seed: int, if_empty: bool, **options: Any) -> None:
         if scale < 1:
@@ -22,7 +24,9 @@ class Command(BaseCommand):
         if demo.already_built():
             if if_empty:
                 self.stdout.write("Demo data is already loaded.")
-                self._print_logins([(str(label), email, demo.DEMO_PASSWORD) for label, email in demo.demo_logins()])
+                self._print_logins(
+                    [(str(label), email, demo.DEMO_PASSWORD) for label, email in demo.demo_logins()]
+                )
                 return
             raise CommandError("Demo data is already loaded; use a fresh database (or --if-empty).")
         started = time.monotonic()
@@ -32,7 +36,11 @@ class Command(BaseCommand):
 
         with acting_from(Origin(channel="cli")):
             result = demo_data.build(seed=seed, scale=scale, progress=progress)
-        self.stdout.write(self.style.SUCCESS(f"Demo data built in {time.monotonic() - started:.1f} s: {result.customers} customers."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data built in {time.monotonic() - started:.1f} s: {result.customers} customers."
+            )
+        )
         self._print_logins(result.logins)
 
     def _print_logins(self, logins: list[tuple[str, str, str]]) -> None:

@@ -177,8 +177,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_DEFAULT_QUEUE: str = env.str("SASMS_DEFAULT_QUEUE", default="default")
 CELERY_TIMEZONE = "UTC"
+# One queue per concern, each scaled on its own (DESIGN.md §5).
+CELERY_TASK_ROUTES = {
+    "sasms.core.tasks.deliver_outbox": {"queue": "notify"},
+}
 CELERY_BEAT_SCHEDULE = {
     "deliver-outbox": {"task": "sasms.core.tasks.deliver_outbox", "schedule": 30.0},
     "purge-expired-api-tokens": {
@@ -218,6 +222,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "sasms.accounts.models.OrganisationKind",
+        "TeamKindEnum": "sasms.accounts.models.TeamKind",
+        "ApiTokenKindEnum": "sasms.accounts.models.ApiTokenKind",
+        "RoleEnum": "sasms.accounts.roles.Role",
+    },
 }
 
 LOGGING = {

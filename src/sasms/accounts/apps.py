@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "sasms.accounts"
     label = "accounts"
     verbose_name = _("Accounts and organisations")
+
+    def ready(self) -> None:
+        from sasms.accounts.api import schema  # noqa: F401  (registers the OpenAPI extension)

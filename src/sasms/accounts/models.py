@@ -38,7 +38,13 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="organisation_name_unique_ci",
+                violation_error_message=_("An organisation with this name already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -121,7 +127,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["full_name", "email"]
-        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                violation_error_message=_("A user with this e-mail address already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

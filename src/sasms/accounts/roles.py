@@ -72,3 +72,36 @@ def capabilities_of(role: str) -> frozenset[Capability]:
         return ROLE_CAPABILITIES[Role(role)]
     except ValueError:
         return frozenset()
+
+
+CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
+    C.VIEW_PORTAL: "customer portal: own organisation's servers, contracts and requests",
+    C.MANAGE_OWN_ORGANISATION_USERS: "invite and manage users of the own (customer) organisation",
+    C.VIEW_ALL_ORGANISATIONS: "see every customer organisation's rows (staff)",
+    C.MANAGE_ORGANISATIONS: "create and edit organisations and contacts",
+    C.MANAGE_USERS: "create and edit any user, assign roles",
+    C.MANAGE_TEAMS: "create teams and set their members",
+    C.VIEW_AUDIT_TRAIL: "read the audit trail",
+    C.MANAGE_MACHINE_TOKENS: "issue and revoke machine tokens for integrations",
+    C.USE_API: "REST API with personal tokens",
+    C.WORK_TICKETS: "work service requests",
+    C.DISPATCH: "assign and schedule engineers",
+    C.FIELD_VISITS: "on-site visits from a phone",
+    C.MANAGE_PARTS: "spare-parts stock, reservations and RMA",
+    C.MANAGE_SLA: "SLA products, calendars and escalations",
+    C.EDIT_KNOWLEDGE: "write knowledge articles",
+    C.VIEW_REPORTS: "dashboards and reports",
+    C.MANAGE_ASSETS: "edit servers, components and imports",
+}
+
+
+def render_matrix_markdown() -> str:
+    """The permission matrix as a Markdown table, rows = capabilities, columns = roles."""
+    roles = list(Role)
+    header = "| capability | " + " | ".join(r.value for r in roles) + " |"
+    rule = "|---|" + "---|" * len(roles)
+    lines = [header, rule]
+    for capability in Capability:
+        marks = " | ".join("✓" if capability in ROLE_CAPABILITIES[r] else "" for r in roles)
+        lines.append(f"| `{capability.value}` — {CAPABILITY_DESCRIPTIONS[capability]} | {marks} |")
+    return "\n".join(lines) + "\n"

@@ -71,7 +71,8 @@ def _apply(instance: Any, fields: tuple[str, ...], changes: dict[str, Any]) -> d
 
 def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
     try:
-        instance.full_clean(exclude=exclude, validate_constraints=False)
+        # Uniqueness is left to the database constraints, which also hold under concurrency.
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise ServiceError(_("Please correct the errors below."), fields=exc.message_dict) from exc
 

@@ -110,6 +110,8 @@ class ListPage(LoginRequiredMixin, View):
         if self.filterset_class is not None:
             filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
             queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        if not queryset.ordered:
+            queryset = queryset.order_by("-pk")  # stable pages even for selectors without an order
         export = request.GET.get("export")
         if export == "csv":
             return self.export_csv(queryset)

@@ -43,6 +43,7 @@ class InProcessScheduler:
     @classmethod
     def from_settings(cls, now: datetime.datetime | None = None) -> "InProcessScheduler":
         start = now or timezone.now()
+        current_app.loader.import_default_modules()  # task modules are otherwise imported lazily
         entries: dict[str, dict[str, Any]] = settings.CELERY_BEAT_SCHEDULE
         jobs = [
             Job(

@@ -3,7 +3,7 @@ from celery import shared_task
 from sasms.core import outbox
 
 
-@shared_task(name="sasms.core.tasks.deliver_outbox", queue="notify", ignore_result=True)
+@shared_task(name="sasms.core.tasks.deliver_outbox", ignore_result=True)
 def deliver_outbox() -> int:
     return outbox.deliver_pending()
 

@@ -1,0 +1,35 @@
+import os
+import subprocess
+import sys
+
+
+def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SASMS_")}
+    env.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "-m", "sasms.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_mode_passes_check_deploy_without_warnings(tmp_path):
+    result = run_check(
+        {
+            "SASMS_MODE": "production",
+            "SASMS_SECRET_KEY": "p" * 20 + "Zq8#xL2!vN5@kR7$wT1%yU4^mB6&cD9*eF3",
+            "SASMS_ALLOWED_HOSTS": "sasms.example.com",
+            "SASMS_VAR_DIR": str(tmp_path),
+        }
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
+    result = run_check({"SASMS_MODE": "production", "SASMS_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "SASMS_SECRET_KEY" in result.stderr

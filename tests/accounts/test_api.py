@@ -40,7 +40,9 @@ def test_bad_credentials_get_the_json_error_shape(db, header):
 
 def test_expired_and_revoked_tokens_are_refused(agent):
     expired = services.issue_personal_token(actor=agent, name="old", expires_in_days=1)
-    ApiToken.objects.filter(pk=expired.token.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    ApiToken.objects.filter(pk=expired.token.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
     assert bearer(expired.secret).get("/api/v1/me/").status_code == 401
     revoked = services.issue_personal_token(actor=agent, name="gone")
     services.revoke_token(actor=agent, token=revoked.token)
@@ -56,7 +58,9 @@ def test_anonymous_gets_401(db):
 def test_unknown_fields_are_named_and_nothing_is_written(admin_user, api_for):
     before = Organisation.objects.count()
     response = api_for(admin_user).post(
-        "/api/v1/organisations/", {"name": "N", "code": "n", "kind": "customer", "colour": "red"}, format="json"
+        "/api/v1/organisations/",
+        {"name": "N", "code": "n", "kind": "customer", "colour": "red"},
+        format="json",
     )
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"colour": ["Unknown field."]}
@@ -64,7 +68,9 @@ def test_unknown_fields_are_named_and_nothing_is_written(admin_user, api_for):
 
 
 def test_invalid_fields_are_named(admin_user, api_for):
-    response = api_for(admin_user).post("/api/v1/organisations/", {"name": "", "kind": "alien"}, format="json")
+    response = api_for(admin_user).post(
+        "/api/v1/organisations/", {"name": "", "kind": "alien"}, format="json"
+    )
     assert response.status_code == 400
     fields = response.json()["error"]["fields"]
     assert set(fields) == {"name", "code", "kind"}
@@ -93,7 +99,9 @@ def test_service_refusals_use_the_same_shape(admin_user, customer_a, api_for):
 
 
 def test_permission_refusal_is_403(agent, api_for):
-    response = api_for(agent).post("/api/v1/organisations/", {"name": "N", "code": "n", "kind": "customer"}, format="json")
+    response = api_for(agent).post(
+        "/api/v1/organisations/", {"name": "N", "code": "n", "kind": "customer"}, format="json"
+    )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
 
@@ -110,7 +118,9 @@ def test_customer_sees_only_own_organisation(customer_user, customer_a, customer
 
 def test_pagination_and_filtering_conventions(admin_user, api_for):
     for index in range(7):
-        services.create_organisation(actor=admin_user, name=f"Org {index}", code=f"org-{index}", kind="customer", city="Wuhan")
+        services.create_organisation(
+            actor=admin_user, name=f"Org {index}", code=f"org-{index}", kind="customer", city="Wuhan"
+        )
     client = api_for(admin_user)
     page = client.get("/api/v1/organisations/", {"page_size": 3, "city": "wuhan", "ordering": "-name"}).json()
     assert page["count"] == 7
@@ -147,7 +157,8 @@ def test_tokens_api_issues_and_revokes(agent, api_for):
     assert revoked.json()["revoked_at"]
     assert bearer(secret).get("/api/v1/me/").status_code == 401
     bad = client.post("/api/v1/tokens/", {"name": "x", "expires_in_days": 0}, format="json")
-    assert bad.status_code == 400 and "expires_in_days" in bad.json()["error"]["fields"]
+    assert bad.status_code == 400
+    assert "expires_in_days" in bad.json()["error"]["fields"]
 
 
 def test_machine_token_endpoint_is_for_administrators(agent, admin_user, provider, api_for):

@@ -60,14 +60,24 @@ def test_staff_role_needs_the_provider_organisation(admin_user, customer_a):
     assert not User.objects.filter(email="x@example.com").exists()
 
 
-def test_customer_admin_manages_only_customer_users_of_own_organisation(customer_admin, customer_a, customer_b):
+def test_customer_admin_manages_only_customer_users_of_own_organisation(
+    customer_admin, customer_a, customer_b
+):
     created = services.create_user(
-        actor=customer_admin, email="Colleague@Example.com", full_name="同事", organisation=customer_a, role=Role.CUSTOMER
+        actor=customer_admin,
+        email="Colleague@Example.com",
+        full_name="同事",
+        organisation=customer_a,
+        role=Role.CUSTOMER,
     )
     assert created.email == "colleague@example.com"
     with pytest.raises(PermissionDenied):
         services.create_user(
-            actor=customer_admin, email="b@example.com", full_name="B", organisation=customer_b, role=Role.CUSTOMER
+            actor=customer_admin,
+            email="b@example.com",
+            full_name="B",
+            organisation=customer_b,
+            role=Role.CUSTOMER,
         )
     with pytest.raises(PermissionDenied):
         services.update_user(actor=customer_admin, user=created, role=Role.ADMINISTRATOR)
@@ -75,10 +85,16 @@ def test_customer_admin_manages_only_customer_users_of_own_organisation(customer
     assert created.role == Role.CUSTOMER
 
 
-def test_new_user_without_password_gets_an_invitation_once_delivered(admin_user, customer_a, django_capture_on_commit_callbacks):
+def test_new_user_without_password_gets_an_invitation_once_delivered(
+    admin_user, customer_a, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         user = services.create_user(
-            actor=admin_user, email="new@example.com", full_name="新用户", organisation=customer_a, role=Role.CUSTOMER
+            actor=admin_user,
+            email="new@example.com",
+            full_name="新用户",
+            organisation=customer_a,
+            role=Role.CUSTOMER,
         )
     assert not user.has_usable_password()
     message = OutboxMessage.objects.get(topic="email")
@@ -91,7 +107,11 @@ def test_new_user_without_password_gets_an_invitation_once_delivered(admin_user,
 def test_duplicate_email_is_a_field_conflict(admin_user, agent):
     with pytest.raises(Conflict) as refused:
         services.create_user(
-            actor=admin_user, email=agent.email.upper(), full_name="dup", organisation=agent.organisation, role=Role.AGENT
+            actor=admin_user,
+            email=agent.email.upper(),
+            full_name="dup",
+            organisation=agent.organisation,
+            role=Role.AGENT,
         )
     assert "email" in refused.value.fields
 
@@ -99,7 +119,12 @@ def test_duplicate_email_is_a_field_conflict(admin_user, agent):
 def test_weak_password_is_refused(admin_user, provider):
     with pytest.raises(ServiceError) as refused:
         services.create_user(
-            actor=admin_user, email="w@example.com", full_name="W", organisation=provider, role=Role.AGENT, password="123"
+            actor=admin_user,
+            email="w@example.com",
+            full_name="W",
+            organisation=provider,
+            role=Role.AGENT,
+            password="123",
         )
     assert "password" in refused.value.fields
     assert not User.objects.filter(email="w@example.com").exists()
@@ -124,7 +149,9 @@ def test_token_secret_is_never_stored_and_authenticates_until_revoked(agent):
     token = ApiToken.objects.get(pk=issued.token.pk)
     assert issued.secret not in (token.digest, token.prefix)
     assert issued.secret.startswith(token.prefix)
-    assert services.authenticate_token(issued.secret).user == agent
+    authenticated = services.authenticate_token(issued.secret)
+    assert authenticated is not None
+    assert authenticated.user == agent
     assert services.authenticate_token(issued.secret + "x") is None
     services.revoke_token(actor=agent, token=token)
     assert services.authenticate_token(issued.secret) is None
@@ -132,18 +159,24 @@ def test_token_secret_is_never_stored_and_authenticates_until_revoked(agent):
 
 def test_expired_token_does_not_authenticate(agent):
     issued = services.issue_personal_token(actor=agent, name="old", expires_in_days=1)
-    ApiToken.objects.filter(pk=issued.token.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    ApiToken.objects.filter(pk=issued.token.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     assert services.authenticate_token(issued.secret) is None
 
 
 def test_machine_token_needs_an_administrator(agent, admin_user, customer_a):
     with pytest.raises(PermissionDenied):
-        services.issue_machine_token(actor=agent, name="zabbix", role=Role.AGENT, organisation=agent.organisation)
+        services.issue_machine_token(
+            actor=agent, name="zabbix", role=Role.AGENT, organisation=agent.organisation
+        )
     issued = services.issue_machine_token(
         actor=admin_user, name="zabbix", role=Role.AGENT, organisation=admin_user.organisation
     )
     assert issued.token.user.is_machine
-    assert services.authenticate_token(issued.secret).user.full_name.startswith("zabbix")
+    authenticated = services.authenticate_token(issued.secret)
+    assert authenticated is not None
+    assert authenticated.user.full_name.startswith("zabbix")
 
 
 def test_someone_elses_token_cannot_be_revoked_by_a_non_administrator(agent, make_user):
@@ -182,11 +215,17 @@ def test_team_members_must_be_staff(admin_user, customer_user):
     assert team.members.count() == 0
 
 
-def test_outbox_retries_a_failed_delivery_later(settings, admin_user, customer_a, django_capture_on_commit_callbacks):
+def test_outbox_retries_a_failed_delivery_later(
+    settings, admin_user, customer_a, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "tests.core.failing_mail.FailingBackend"
     with django_capture_on_commit_callbacks(execute=True):
         services.create_user(
-            actor=admin_user, email="r@example.com", full_name="R", organisation=customer_a, role=Role.CUSTOMER
+            actor=admin_user,
+            email="r@example.com",
+            full_name="R",
+            organisation=customer_a,
+            role=Role.CUSTOMER,
         )
     message = OutboxMessage.objects.get()
     assert (message.status, message.attempts) == ("pending", 1)

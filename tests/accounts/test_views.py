@@ -1,4 +1,5 @@
 import io
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -16,7 +17,7 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def sign_in(client: Client, email: str, password: str) -> object:
+def sign_in(client: Client, email: str, password: str) -> Any:
     return client.post(reverse("accounts:login"), {"username": email, "password": password})
 
 
@@ -46,7 +47,9 @@ def test_lock_out_after_repeated_failures(agent, settings):
 
 
 def test_machine_accounts_cannot_sign_in_to_pages(admin_user):
-    issued = services.issue_machine_token(actor=admin_user, name="m", role=Role.AGENT, organisation=admin_user.organisation)
+    issued = services.issue_machine_token(
+        actor=admin_user, name="m", role=Role.AGENT, organisation=admin_user.organisation
+    )
     machine = issued.token.user
     machine.set_password(PASSWORD)
     machine.save()
@@ -98,7 +101,11 @@ def test_customer_admin_sees_only_own_organisation_users(customer_admin, make_us
 def test_organisation_list_filters_paginates_and_exports(admin_user, client_for):
     for index in range(30):
         services.create_organisation(
-            actor=admin_user, name=f"客户{index:02d}", code=f"c{index:02d}", kind=OrganisationKind.CUSTOMER, city="杭州"
+            actor=admin_user,
+            name=f"客户{index:02d}",
+            code=f"c{index:02d}",
+            kind=OrganisationKind.CUSTOMER,
+            city="杭州",
         )
     client = client_for(admin_user)
     url = reverse("accounts:organisation_list")
@@ -108,7 +115,8 @@ def test_organisation_list_filters_paginates_and_exports(admin_user, client_for)
     filtered = client.get(url, {"q": "客户07"})
     assert [row.obj.name for row in filtered.context["rows"]] == ["客户07"]
     partial = client.get(url, {"q": "客户07"}, headers={"HX-Request": "true"})
-    assert b"<html" not in partial.content and "客户07".encode() in partial.content
+    assert b"<html" not in partial.content
+    assert "客户07".encode() in partial.content
     csv_response = client.get(url, {"q": "客户1", "export": "csv"})
     csv_text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("Name,Code")
@@ -126,7 +134,13 @@ def test_empty_list_shows_the_empty_state(admin_user, client_for):
 def test_organisation_form_shows_service_errors_and_writes_nothing(admin_user, customer_a, client_for):
     response = client_for(admin_user).post(
         reverse("accounts:organisation_create"),
-        {"name": customer_a.name, "code": "dup", "kind": "customer", "time_zone": "Asia/Shanghai", "is_active": "on"},
+        {
+            "name": customer_a.name,
+            "code": "dup",
+            "kind": "customer",
+            "time_zone": "Asia/Shanghai",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 200
     assert "An organisation with this name already exists." in str(response.context["form"].errors)
@@ -145,7 +159,9 @@ def test_language_switch_updates_profile_and_cookie(agent, client_for):
 
 
 def test_language_switch_refuses_foreign_redirects(agent, client_for):
-    response = client_for(agent).post(reverse("accounts:set_language"), {"language": "en", "next": "https://evil.example/"})
+    response = client_for(agent).post(
+        reverse("accounts:set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
     assert response["Location"] == reverse("core:home")
 
 
@@ -159,7 +175,8 @@ def test_password_reset_round_trip(agent, django_capture_on_commit_callbacks, ma
     form_page = client.get(path, follow=True)
     assert form_page.context["validlink"]
     done = client.post(
-        form_page.redirect_chain[-1][0], {"new_password1": "Brand-New-Pass-9", "new_password2": "Brand-New-Pass-9"}
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Brand-New-Pass-9", "new_password2": "Brand-New-Pass-9"},
     )
     assert done.status_code == 302
     assert User.objects.get(pk=agent.pk).check_password("Brand-New-Pass-9")
@@ -168,7 +185,9 @@ def test_password_reset_round_trip(agent, django_capture_on_commit_callbacks, ma
 
 def test_token_page_creates_and_revokes(agent, client_for):
     client = client_for(agent)
-    created = client.post(reverse("accounts:token_create"), {"kind": "personal", "name": "ci", "expires_in_days": 30})
+    created = client.post(
+        reverse("accounts:token_create"), {"kind": "personal", "name": "ci", "expires_in_days": 30}
+    )
     secret = created.context["issued"].secret
     assert services.authenticate_token(secret) is not None
     token = created.context["issued"].token

@@ -13,7 +13,12 @@ def test_entries_record_origin_and_changes(admin_user, customer_a):
         services.update_organisation(actor=admin_user, organisation=customer_a, city="天津", phone="022-1")
     entry = AuditEntry.objects.get(action="organisation.update")
     assert entry.changes == {"city": ["北京", "天津"], "phone": ["", "022-1"]}
-    assert (entry.channel, entry.ip_address, entry.user_agent, entry.request_id) == ("api", "10.1.2.3", "curl/8", "r-1")
+    assert (entry.channel, entry.ip_address, entry.user_agent, entry.request_id) == (
+        "api",
+        "10.1.2.3",
+        "curl/8",
+        "r-1",
+    )
     assert entry.actor_label == admin_user.email
 
 
@@ -25,7 +30,14 @@ def test_no_change_writes_no_entry(admin_user, customer_a):
 def test_web_requests_are_attributed_to_their_address(admin_user, customer_a, client_for):
     client_for(admin_user).post(
         f"/organisations/{customer_a.pk}/edit/",
-        {"name": customer_a.name, "code": customer_a.code, "kind": "customer", "city": "西安", "time_zone": "Asia/Shanghai", "is_active": "on"},
+        {
+            "name": customer_a.name,
+            "code": customer_a.code,
+            "kind": "customer",
+            "city": "西安",
+            "time_zone": "Asia/Shanghai",
+            "is_active": "on",
+        },
         REMOTE_ADDR="192.0.2.7",
     )
     entry = AuditEntry.objects.get(action="organisation.update")
@@ -46,7 +58,9 @@ def test_orm_cannot_change_or_delete_entries(admin_user, customer_a):
         AuditEntry.objects.all().delete()
 
 
-@pytest.mark.parametrize("statement", ["UPDATE core_auditentry SET action = 'forged'", "DELETE FROM core_auditentry"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE core_auditentry SET action = 'forged'", "DELETE FROM core_auditentry"]
+)
 def test_database_refuses_raw_sql_changes(customer_a, statement):
     before = list(AuditEntry.objects.values_list("id", "action"))
     assert before
@@ -56,7 +70,9 @@ def test_database_refuses_raw_sql_changes(customer_a, statement):
 
 
 def test_audit_page_for_administrators_only(admin_user, agent, customer_a, client_for):
-    page = client_for(admin_user).get("/audit/", {"object_type": "accounts.organisation", "object_id": customer_a.pk})
+    page = client_for(admin_user).get(
+        "/audit/", {"object_type": "accounts.organisation", "object_id": customer_a.pk}
+    )
     assert page.status_code == 200
     assert [row.obj.object_id for row in page.context["rows"]] == [str(customer_a.pk)]
     assert client_for(agent).get("/audit/").status_code == 403

@@ -29,8 +29,21 @@ def broker_env(tmp_path) -> Iterator[dict[str, str]]:
     )
     env.pop("DATABASE_URL", None)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "sasms", "worker", "--pool=solo", "--concurrency=1",
-         "-Q", env["SASMS_DEFAULT_QUEUE"], "--loglevel=WARNING", "--without-gossip", "--without-mingle"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sasms",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            env["SASMS_DEFAULT_QUEUE"],
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -51,7 +64,12 @@ def test_task_round_trips_through_redis(broker_env):
         f"print(ping.delay('{token}').get(timeout=60))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", client], env=broker_env, capture_output=True, text=True, timeout=90, check=False
+        [sys.executable, "-c", client],
+        env=broker_env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"pong:{token}"

@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
-class ApiTokenScheme(OpenApiAuthenticationExtension):
+class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "sasms.accounts.authentication.ApiTokenAuthentication"
     name = "apiToken"
 
@@ -13,5 +13,6 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "A personal or machine token from the API tokens page: `Authorization: Bearer sasms_…`",
+            "description": "A personal or machine token from the API tokens page: "
+            "`Authorization: Bearer sasms_…`",
         }

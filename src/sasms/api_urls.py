@@ -8,6 +8,8 @@ from sasms.accounts.api.views import MeView, OrganisationViewSet, TeamViewSet, T
 from sasms.assets.api.urls import register as register_assets
 from sasms.contracts.api.urls import register as register_contracts
 from sasms.core.api.views import AuditEntryViewSet
+from sasms.sla.api.urls import register as register_sla
+from sasms.tickets.api.urls import register as register_tickets
 
 router = DefaultRouter(trailing_slash=True)
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -17,6 +19,8 @@ router.register("tokens", TokenViewSet, basename="token")
 router.register("audit", AuditEntryViewSet, basename="audit")
 register_assets(router)
 register_contracts(router)
+register_sla(router)
+register_tickets(router)
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "sasms.accounts",
     "sasms.assets",
     "sasms.contracts",
+    "sasms.sla",
+    "sasms.tickets",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("sasms.accounts.urls")),
     path("", include("sasms.assets.urls")),
     path("", include("sasms.contracts.urls")),
+    path("", include("sasms.sla.urls")),
+    path("", include("sasms.tickets.urls")),
     re_path(r"^api/(?P<version>v1)/", include(api_urls)),
     path("api/docs/", SpectacularSwaggerView.as_view(url="/api/v1/schema/"), name="api-docs"),
     path("django-admin/", admin.site.urls),

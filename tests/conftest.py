@@ -4,11 +4,13 @@ Tests run against whatever ``DATABASE_URL`` names: the test command runs the sui
 and once on the PostgreSQL server on 127.0.0.1.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from sasms.accounts import services
@@ -16,6 +18,42 @@ from sasms.accounts.models import Organisation, OrganisationKind, User
 from sasms.accounts.roles import CUSTOMER_ROLES, Role
 
 PASSWORD = "Correct-Horse-42"
+
+
+# --- SQLite: let the transactional flush empty the append-only audit trail --------------------------
+# ``live_server`` needs a transactional database, emptied after each test with ``flush``. On
+# PostgreSQL that is a TRUNCATE, which the audit trail's row trigger does not see; on SQLite it is a
+# DELETE, which the ``core_auditentry_no_delete`` trigger refuses. The trigger is lifted for the
+# flush alone and put back right after it, so the rest of the suite still sees it.
+AUDIT_NO_DELETE = "core_auditentry_no_delete"
+AUDIT_NO_DELETE_SQL = (
+    f"CREATE TRIGGER IF NOT EXISTS {AUDIT_NO_DELETE} BEFORE DELETE ON core_auditentry "
+    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+)
+
+
+def _on_sqlite_test_database(statement: str, item: pytest.Item) -> None:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if not transactional and not {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())):
+        return
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    in_memory = "memory" in name  # ":memory:" or "file:memorydb_…?mode=memory"
+    if connection.vendor != "sqlite" or not (in_memory or "test" in Path(name).name):
+        return
+    with item.config.stash[blocking_manager_key].unblock(), connection.cursor() as cursor:
+        cursor.execute(statement)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    _on_sqlite_test_database(f"DROP TRIGGER IF EXISTS {AUDIT_NO_DELETE}", item)
+    try:
+        return (yield)
+    finally:
+        _on_sqlite_test_database(AUDIT_NO_DELETE_SQL, item)
 
 
 @pytest.fixture(autouse=True)

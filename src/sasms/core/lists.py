@@ -19,6 +19,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.text import slugify
@@ -141,8 +142,12 @@ class ListPage(LoginRequiredMixin, View):
             ),
             **self.extra_context(),
         }
-        template = self.partial_template_name if getattr(request, "htmx", False) else self.template_name
-        return render(request, template, context)
+        # History restores ask for the whole page; other htmx requests get the table alone.
+        htmx = getattr(request, "htmx", None)
+        partial = bool(htmx) and not htmx.history_restore_request
+        response = render(request, self.partial_template_name if partial else self.template_name, context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def _row(self, obj: Any) -> TableRow:
         row = TableRow(obj=obj)

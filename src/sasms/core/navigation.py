@@ -36,7 +36,14 @@ MENU: list[MenuItem] = [
     MenuItem(
         _("My organisation's users"), "accounts:user_list", Capability.MANAGE_OWN_ORGANISATION_USERS, "people"
     ),
-    MenuItem(_("Teams"), "accounts:team_list", Capability.VIEW_ALL_ORGANISATIONS, "diagram"),
+    MenuItem(_("Teams"), "accounts:team_list", Capability.VIEW_ALL_ORGANISATIONS, "diagram-3"),
+    MenuItem(_("Servers"), "assets:server_list", None, "hdd-rack"),
+    MenuItem(_("Sites"), "assets:site_list", None, "geo-alt"),
+    MenuItem(_("Life cycle"), "assets:lifecycle", None, "hourglass-split"),
+    MenuItem(_("Server models"), "assets:model_list", Capability.VIEW_ALL_ORGANISATIONS, "cpu"),
+    MenuItem(_("Vendors"), "assets:vendor_list", Capability.VIEW_ALL_ORGANISATIONS, "shop"),
+    MenuItem(_("Contracts"), "contracts:contract_list", None, "file-earmark-text"),
+    MenuItem(_("Service products"), "contracts:product_list", Capability.VIEW_ALL_ORGANISATIONS, "award"),
     MenuItem(_("Audit trail"), "core:audit_list", Capability.VIEW_AUDIT_TRAIL, "journal"),
     MenuItem(_("API tokens"), "accounts:token_list", Capability.USE_API, "key"),
     MenuItem(_("API documentation"), "api-docs", Capability.USE_API, "code"),

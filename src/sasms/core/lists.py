@@ -144,7 +144,7 @@ class ListPage(LoginRequiredMixin, View):
         }
         # History restores ask for the whole page; other htmx requests get the table alone.
         htmx = getattr(request, "htmx", None)
-        partial = bool(htmx) and not htmx.history_restore_request
+        partial = htmx is not None and bool(htmx) and not htmx.history_restore_request
         response = render(request, self.partial_template_name if partial else self.template_name, context)
         patch_vary_headers(response, ["HX-Request"])
         return response

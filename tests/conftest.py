@@ -141,7 +141,8 @@ def client_for() -> Callable[[User], Client]:
 @pytest.fixture
 def api_for() -> Callable[[User], APIClient]:
     def make(user: User) -> APIClient:
-        client = APIClient()
+        # The API speaks the language the client asks for (Accept-Language), Chinese by default.
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
         client.force_authenticate(user)
         return client
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def bearer(secret: str) -> APIClient:
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     return client
 
@@ -184,3 +184,10 @@ def test_openapi_schema_is_served(agent, api_for):
     paths = response.json()["paths"]
     assert "/api/v1/organisations/" in paths
     assert "/api/v1/tokens/{id}/revoke/" in paths
+
+
+def test_error_messages_follow_accept_language(admin_user):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_authenticate(admin_user)
+    response = client.post("/api/v1/organisations/", {"name": "N", "code": "n", "kind": "customer", "x": 1})
+    assert response.json()["error"]["fields"] == {"x": ["未知字段。"]}

@@ -4,7 +4,10 @@ import sys
 
 
 def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SASMS_")}
+    # The browser tests allow async-unsafe access in this process; a deployment never does.
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("SASMS_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(extra_env)
     return subprocess.run(
         [sys.executable, "-m", "sasms.cli", "check", "--deploy", "--fail-level", "WARNING"],

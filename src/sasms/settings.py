@@ -192,6 +192,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sasms.accounts.tasks.purge_expired_tokens",
         "schedule": crontab(minute="17", hour="3"),
     },
+    # Hourly, so each customer's new local day is seen soon after its midnight; idempotent.
+    "contract-renewal-reminders": {
+        "task": "sasms.contracts.tasks.contract_sweep",
+        "schedule": crontab(minute="41"),
+    },
 }
 
 # --- API ---------------------------------------------------------------------------------------

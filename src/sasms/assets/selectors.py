@@ -1,0 +1,227 @@
+"""Reads for the asset register, scoped to what the acting user may see.
+
+Customers see their own organisation's sites and servers (read-only); staff see all. The vendor
+and model catalogue is not customer-owned and is visible to every signed-in user.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Model, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sasms.accounts.models import Organisation, User
+from sasms.assets.models import Component, ImportJob, Server, ServerModel, ServerStatus, Site, Vendor
+from sasms.core.errors import NotFound
+from sasms.core.models import AuditEntry
+from sasms.core.tenancy import get_for_actor, scope_to_actor
+
+Actor = User | AnonymousUser
+M = TypeVar("M", bound=Model)
+LIFECYCLE_DAYS = 365
+EXPIRING_DAYS = 90
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    # 29 February (or the 31st) falls back to the last day of the target month.
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _get_or_not_found(queryset: QuerySet[M], **lookup: Any) -> M:
+    """For rows that are not customer-owned: "does not exist" answered like everywhere else."""
+    try:
+        return queryset.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound(_("Not found.")) from exc
+
+
+def vendors_visible_to(*, actor: Actor) -> QuerySet[Vendor]:
+    if not actor.is_authenticated:
+        return Vendor.objects.none()
+    return Vendor.objects.annotate(model_count=Count("server_models", distinct=True)).order_by("name")
+
+
+def access_vendor(*, actor: Actor, vendor_id: int) -> Vendor:
+    return _get_or_not_found(vendors_visible_to(actor=actor), pk=vendor_id)
+
+
+def server_models_visible_to(*, actor: Actor) -> QuerySet[ServerModel]:
+    if not actor.is_authenticated:
+        return ServerModel.objects.none()
+    return ServerModel.objects.select_related("vendor").order_by("vendor__name", "name")
+
+
+def access_server_model(*, actor: Actor, model_id: int) -> ServerModel:
+    return _get_or_not_found(server_models_visible_to(actor=actor), pk=model_id)
+
+
+def sites_visible_to(*, actor: Actor) -> QuerySet[Site]:
+    return scope_to_actor(Site.objects.select_related("organisation", "parent"), actor=actor)
+
+
+def access_site(*, actor: Actor, site_id: int) -> Site:
+    return get_for_actor(Site.objects.select_related("organisation", "parent"), actor=actor, pk=site_id)
+
+
+def servers_visible_to(*, actor: Actor) -> QuerySet[Server]:
+    queryset = Server.objects.select_related("vendor", "model", "model__vendor", "organisation", "site")
+    return scope_to_actor(queryset, actor=actor)
+
+
+def access_server(*, actor: Actor, server_id: int) -> Server:
+    return get_for_actor(servers_visible_to(actor=actor), actor=actor, pk=server_id)
+
+
+def access_component(*, actor: Actor, component_id: int) -> Component:
+    return get_for_actor(
+        Component.objects.select_related("server", "server__organisation"),
+        actor=actor,
+        organisation_field="server__organisation",
+        pk=component_id,
+    )
+
+
+def components_of(*, server: Server, installed: bool | None = None) -> QuerySet[Component]:
+    """The server's parts: ``installed=True`` only current ones, ``False`` only removed ones."""
+    queryset = Component.objects.filter(server=server)
+    if installed is True:
+        queryset = queryset.filter(removed_at__isnull=True)
+    elif installed is False:
+        queryset = queryset.filter(removed_at__isnull=False).order_by("-removed_at", "-id")
+    return queryset
+
+
+def server_history(*, server: Server, limit: int = 100) -> QuerySet[AuditEntry]:
+    """Audit entries of the server and of every component it has had, newest first."""
+    component_ids = [str(pk) for pk in Component.objects.filter(server=server).values_list("pk", flat=True)]
+    return AuditEntry.objects.filter(
+        Q(object_type="assets.server", object_id=str(server.pk))
+        | Q(object_type="assets.component", object_id__in=component_ids)
+    ).order_by("-created_at", "-id")[:limit]
+
+
+def lifecycle_servers(*, actor: Actor, today: datetime.date | None = None) -> QuerySet[Server]:
+    """Servers reaching EOL, EOSL or warranty end within the next 12 months (not decommissioned)."""
+    start = today or timezone.localdate()
+    end = add_months(start, 12)
+    window = (
+        Q(model__eol_date__range=(start, end))
+        | Q(model__eosl_date__range=(start, end))
+        | Q(warranty_end__range=(start, end))
+    )
+    return (
+        servers_visible_to(actor=actor)
+        .exclude(status=ServerStatus.DECOMMISSIONED)
+        .filter(window)
+        .order_by("organisation__name", "warranty_end", "serial")
+    )
+
+
+def lifecycle_by_customer(*, servers: QuerySet[Server], today: datetime.date) -> list[dict[str, Any]]:
+    """Per customer: how many of ``servers`` reach EOL, EOSL or warranty end in the window."""
+    end = add_months(today, 12)
+    rows = (
+        servers.order_by()
+        .values("organisation_id", "organisation__name")
+        .annotate(
+            total=Count("pk"),
+            eol=Count("pk", filter=Q(model__eol_date__range=(today, end))),
+            eosl=Count("pk", filter=Q(model__eosl_date__range=(today, end))),
+            warranty=Count("pk", filter=Q(warranty_end__range=(today, end))),
+        )
+        .order_by("-total", "organisation__name")
+    )
+    return [dict(row) for row in rows]
+
+
+def next_lifecycle_event(server: Server, today: datetime.date) -> tuple[str, datetime.date] | None:
+    """The earliest upcoming of EOL, EOSL and warranty end, as (kind, date)."""
+    events = [
+        ("eol", server.model.eol_date),
+        ("eosl", server.model.eosl_date),
+        ("warranty_end", server.warranty_end),
+    ]
+    upcoming = [(kind, day) for kind, day in events if day is not None and day >= today]
+    return min(upcoming, key=lambda e: e[1]) if upcoming else None
+
+
+@dataclass(frozen=True)
+class CustomerOverview:
+    organisation: Organisation
+    server_count: int
+    by_model: list[dict[str, Any]]
+    by_site: list[dict[str, Any]]
+    by_status: list[dict[str, Any]]
+    expiring_warranties: list[Server]
+    eosl_past: int
+    eosl_within_year: int
+    warranty_expired: int
+
+
+def customer_overview(*, actor: Actor, organisation: Organisation, today: datetime.date) -> CustomerOverview:
+    """The 360° figures of one organisation's fleet; a fixed number of aggregate queries."""
+    servers = servers_visible_to(actor=actor).filter(organisation=organisation)
+    live = servers.exclude(status=ServerStatus.DECOMMISSIONED)
+    year = add_months(today, 12)
+    counts = live.aggregate(
+        total=Count("pk"),
+        eosl_past=Count("pk", filter=Q(model__eosl_date__lt=today)),
+        eosl_year=Count("pk", filter=Q(model__eosl_date__range=(today, year))),
+        expired=Count("pk", filter=Q(warranty_end__lt=today)),
+    )
+    by_model: list[dict[str, Any]] = [
+        dict(row)
+        for row in live.values("model__id", "model__vendor__name", "model__name", "model__eosl_date")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "model__name")
+    ]
+    by_site: list[dict[str, Any]] = [
+        dict(row)
+        for row in live.values("site__id", "site__name", "site__city")
+        .annotate(count=Count("pk"))
+        .order_by("-count")
+    ]
+    by_status: list[dict[str, Any]] = [
+        dict(row) for row in servers.values("status").annotate(count=Count("pk")).order_by("status")
+    ]
+    labels = dict(ServerStatus.choices)
+    for row in by_status:
+        row["label"] = labels.get(row["status"], row["status"])
+    expiring = list(
+        live.filter(warranty_end__range=(today, today + datetime.timedelta(days=EXPIRING_DAYS))).order_by(
+            "warranty_end", "serial"
+        )[:50]
+    )
+    return CustomerOverview(
+        organisation=organisation,
+        server_count=counts["total"],
+        by_model=by_model,
+        by_site=by_site,
+        by_status=by_status,
+        expiring_warranties=expiring,
+        eosl_past=counts["eosl_past"],
+        eosl_within_year=counts["eosl_year"],
+        warranty_expired=counts["expired"],
+    )
+
+
+def import_jobs_visible_to(*, actor: Actor) -> QuerySet[ImportJob]:
+    """Import jobs are staff work; each user sees the jobs they started."""
+    if not actor.is_authenticated:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(created_by_id=actor.pk).select_related("created_by")
+
+
+def access_import_job(*, actor: Actor, job_id: int) -> ImportJob:
+    return _get_or_not_found(import_jobs_visible_to(actor=actor), pk=job_id)

@@ -1,0 +1,1 @@
+"""Pages of the asset register, one module per area."""

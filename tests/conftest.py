@@ -4,6 +4,7 @@ Tests run against whatever ``DATABASE_URL`` names: the test command runs the sui
 and once on the PostgreSQL server on 127.0.0.1.
 """
 
+import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,7 @@ AUDIT_NO_DELETE_SQL = (
 
 
 def _on_sqlite_test_database(statement: str, item: pytest.Item) -> None:
-    marker = item.get_closest_marker("django_db")
-    transactional = marker is not None and marker.kwargs.get("transaction", False)
-    if not transactional and not {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())):
+    if not _is_transactional(item):
         return
     from django.db import connection
 
@@ -47,6 +46,29 @@ def _on_sqlite_test_database(statement: str, item: pytest.Item) -> None:
         cursor.execute(statement)
 
 
+# Reference data that data migrations seed; a transactional test's flush empties it, so it is
+# seeded again right after, and every later test finds the catalogue a migrated database has.
+REFERENCE_DATA_SEEDS = [
+    ("sasms.contracts.migrations.0002_seed_service_products", "seed"),
+]
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    return bool(transactional or {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())))
+
+
+def _reseed_reference_data(item: pytest.Item) -> None:
+    if not _is_transactional(item):
+        return
+    from django.apps import apps
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for module_name, function_name in REFERENCE_DATA_SEEDS:
+            getattr(importlib.import_module(module_name), function_name)(apps, None)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     _on_sqlite_test_database(f"DROP TRIGGER IF EXISTS {AUDIT_NO_DELETE}", item)
@@ -54,6 +76,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         return (yield)
     finally:
         _on_sqlite_test_database(AUDIT_NO_DELETE_SQL, item)
+        _reseed_reference_data(item)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

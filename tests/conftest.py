@@ -50,6 +50,7 @@ def _on_sqlite_test_database(statement: str, item: pytest.Item) -> None:
 # seeded again right after, and every later test finds the catalogue a migrated database has.
 REFERENCE_DATA_SEEDS = [
     ("sasms.contracts.migrations.0002_seed_service_products", "seed"),
+    ("sasms.sla.migrations.0002_seed_calendars", "seed"),
 ]
 
 

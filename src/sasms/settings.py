@@ -235,6 +235,11 @@ SPECTACULAR_SETTINGS = {
         "TeamKindEnum": "sasms.accounts.models.TeamKind",
         "ApiTokenKindEnum": "sasms.accounts.models.ApiTokenKind",
         "RoleEnum": "sasms.accounts.roles.Role",
+        "SlaCoverageEnum": "sasms.sla.models.Coverage",
+        "SlaHolidayRegionEnum": "sasms.sla.models.HolidayRegion",
+        "SlaSpecialDayKindEnum": "sasms.sla.models.SpecialDayKind",
+        "SlaSpecialDaySourceEnum": "sasms.sla.models.SpecialDaySource",
+        "SlaWeekdayEnum": "sasms.sla.models.Weekday",
     },
 }
 

@@ -1,0 +1,391 @@
+"""Raw RFC 5322 bytes → :class:`InboundEmail`, a frozen, fully decoded view of one message.
+
+``parse_email`` never raises on broken input: anything it had to guess or could not read is listed
+in ``InboundEmail.problems`` (a stable code plus English text), so the caller can still file the
+message (or send it to triage) instead of losing it.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import message_from_bytes
+from email.message import Message
+from email.policy import compat32
+from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
+
+import filetype  # type: ignore[import-untyped]
+
+from sasms.intake.email.classify import classify
+from sasms.intake.email.decode import Note, decode_bytes, decode_header, decode_words, raw_header_text
+from sasms.intake.email.text import html_to_text, strip_quoted, unflow
+
+SR_NUMBER = re.compile(r"(?<![A-Za-z0-9])SR(\d{13})(?!\d)", re.I)
+_MSG_ID = re.compile(r"<([^<>\s]+)>")
+# Guard against pathological input (a million MIME parts) without refusing ordinary big mail.
+MAX_PARTS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmailAddress:
+    address: str
+    display_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content_type: str  # sniffed from the bytes when recognisable, else the declared type
+    declared_content_type: str
+    size: int
+    data: bytes = field(repr=False)
+    is_inline: bool = False
+    content_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboundEmail:
+    message_id: str | None
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    thread_index: str | None
+    thread_topic: str | None
+    sender: EmailAddress | None
+    to: tuple[EmailAddress, ...]
+    cc: tuple[EmailAddress, ...]
+    reply_to: tuple[EmailAddress, ...]
+    subject: str
+    date: datetime | None
+    text: str
+    html: str | None
+    new_text: str
+    attachments: tuple[Attachment, ...]
+    sr_number: str | None
+    is_auto_reply: bool
+    is_bounce: bool
+    is_loop: bool
+    problems: tuple[Problem, ...]
+
+    @property
+    def thread_ids(self) -> tuple[str, ...]:
+        """Every Message-ID this message refers to, nearest parent first (for reply matching)."""
+        ids = [self.in_reply_to] if self.in_reply_to else []
+        ids.extend(ref for ref in reversed(self.references) if ref not in ids)
+        return tuple(ids)
+
+    @property
+    def should_open_ticket(self) -> bool:
+        """Auto-replies, bounces and loops must never create or update a request."""
+        return not (self.is_auto_reply or self.is_bounce or self.is_loop)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def note(self, code: str, detail: str) -> None:
+        problem = Problem(code, detail)
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+
+def _strip_mbox_line(raw: bytes) -> bytes:
+    # Files cut from an mbox start with "From sender date"; the parser would take it as the end of
+    # the header block and lose every real header.
+    if raw.startswith(b"From "):
+        newline = raw.find(b"\n")
+        return raw[newline + 1 :] if newline >= 0 else b""
+    return raw
+
+
+def _raw_all(msg: Message, name: str) -> list[str]:
+    """Header values exactly as received (8-bit bytes as surrogate escapes), never ``Header`` objects."""
+    wanted = name.lower()
+    return [str(value) for key, value in msg.raw_items() if key.lower() == wanted]
+
+
+def _raw(msg: Message, name: str) -> str | None:
+    values = _raw_all(msg, name)
+    return values[0] if values else None
+
+
+def _message_ids(value: str | None) -> list[str]:
+    if not value:
+        return []
+    found = _MSG_ID.findall(value)
+    if found:
+        return found
+    # Some clients omit the angle brackets; take whitespace-separated tokens that look like ids.
+    return [token for token in value.split() if "@" in token]
+
+
+def _addresses(msg: Message, name: str, hints: list[str], note: Note) -> tuple[EmailAddress, ...]:
+    values = _raw_all(msg, name)
+    # Decode raw 8-bit bytes before splitting, encoded words after: an encoded display name may hide
+    # a comma that must not split the list.
+    texts = [raw_header_text(str(v), hints=hints, note=note, what=name) for v in values]
+    result: list[EmailAddress] = []
+    for display, address in getaddresses(texts):
+        address = address.strip()
+        if not address and not display:
+            continue
+        result.append(EmailAddress(address=address, display_name=decode_words(display, note=note, what=name)))
+    return tuple(result)
+
+
+def _date(msg: Message, note: Note) -> datetime | None:
+    value = _raw(msg, "Date")
+    if value is None:
+        note("missing_date", "no Date header")
+        return None
+    try:
+        parsed = parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        note("bad_date", f"unparseable Date header {str(value)[:80]!r}")
+        return None
+    # "-0000" means "time zone unknown"; UTC is the only honest reading for an aware value.
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _charset_hints(msg: Message) -> list[str]:
+    hints: list[str] = []
+    for part in msg.walk():
+        charset = part.get_param("charset")
+        if isinstance(charset, str) and charset.lower() not in hints and charset.lower() != "us-ascii":
+            hints.append(charset.lower())
+    return hints
+
+
+def _filename(part: Message, index: int, note: Note) -> str:
+    raw: object = part.get_param("filename", header="content-disposition")
+    if raw is None:
+        raw = part.get_param("name")
+    if isinstance(raw, tuple):
+        # RFC 2231 (charset, language, value); an invalid byte for the charset must not raise.
+        charset, _lang, value = raw
+        try:
+            data = str(value).encode("latin-1", "surrogateescape")
+        except UnicodeEncodeError:
+            name = str(value)  # already text (the parser replaced what it could not read)
+        else:
+            name = _decode_name(data, str(charset or "utf-8"), note)
+    elif isinstance(raw, str):
+        name = decode_words(raw_header_text(collapse_rfc2231_value(raw), note=note), note=note)
+    else:
+        name = ""
+    # Keep only the last path element and no control characters: the name will be shown and saved.
+    name = re.split(r"[\\/]", name.replace("\x00", ""))[-1]
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().strip(".") or ""
+    if not name:
+        subtype = part.get_content_type()
+        ext = ".eml" if subtype == "message/rfc822" else (mimetypes.guess_extension(subtype) or ".bin")
+        name = f"part-{index}{ext}"
+    return name
+
+
+def _decode_name(data: bytes, charset: str, note: Note) -> str:
+    # No multi-byte guessing for names: a GB18030 guess would swallow the ASCII byte after an invalid
+    # one and change the extension; a replacement character is the honest result.
+    for codec in (charset, "utf-8"):
+        try:
+            return data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    note("bad_attachment_name", "attachment name has bytes invalid in its charset")
+    try:
+        return data.decode(charset, errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _sniff(data: bytes, declared: str, filename: str) -> str:
+    kind = filetype.guess(data) if data else None
+    if kind is not None:
+        return str(kind.mime)
+    if declared in ("application/octet-stream", "") or "/" not in declared:
+        guessed, _enc = mimetypes.guess_type(filename)
+        if guessed:
+            return guessed
+    return declared
+
+
+def _leaves(msg: Message, note: Note) -> list[Message]:
+    """Leaf parts in order, not descending into attached messages (they are attachments)."""
+    out: list[Message] = []
+    stack = [msg]
+    while stack:
+        part = stack.pop(0)
+        if len(out) > MAX_PARTS:
+            note("too_many_parts", f"more than {MAX_PARTS} MIME parts; the rest ignored")
+            break
+        payload = part.get_payload()
+        if part.is_multipart() and part.get_content_type() != "message/rfc822" and isinstance(payload, list):
+            stack = [p for p in payload if isinstance(p, Message)] + stack
+        else:
+            out.append(part)
+    return out
+
+
+def _payload(part: Message, note: Note) -> bytes:
+    if part.get_content_type() == "message/rfc822" or part.is_multipart():
+        inner = part.get_payload()
+        if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+            return inner[0].as_bytes()
+        return b""
+    try:
+        data = part.get_payload(decode=True)
+    except (ValueError, LookupError) as exc:  # pragma: no cover - compat32 decodes leniently
+        note("bad_transfer_encoding", f"{part.get_content_type()}: {exc}")
+        return b""
+    return data if isinstance(data, bytes) else b""
+
+
+def _read_part(
+    part: Message,
+    index: int,
+    top: Message,
+    hints: list[str],
+    note: Note,
+    body: tuple[list[str], list[str], list[Attachment]],
+) -> None:
+    """Add one leaf part to the text bodies, the HTML bodies or the attachments."""
+    texts, htmls, attachments = body
+    for defect in part.defects:
+        note("mime_defect", f"{part.get_content_type()}: {type(defect).__name__}")
+    ctype = part.get_content_type()
+    disposition = (part.get_content_disposition() or "").lower()
+    has_name = part.get_param("filename", header="content-disposition") or part.get_param("name")
+    data = _payload(part, note)
+    if ctype in ("text/plain", "text/html") and disposition != "attachment" and not has_name:
+        decoded = decode_bytes(data, part.get_content_charset(), hints=hints, note=note, what=ctype)
+        if ctype == "text/plain" and str(part.get_param("format") or "").lower() == "flowed":
+            decoded = unflow(decoded, delsp=str(part.get_param("delsp") or "").lower() == "yes")
+        (texts if ctype == "text/plain" else htmls).append(decoded)
+        return
+    if part is top and ctype.startswith("text/") and not has_name and disposition != "attachment":
+        # A single-part message of some other text type (text/enriched, a bare text/foo): read it.
+        texts.append(decode_bytes(data, part.get_content_charset(), hints=hints, note=note, what=ctype))
+        return
+    filename = _filename(part, index, note)
+    content_ids = _message_ids(_raw(part, "Content-ID"))
+    cid = content_ids[0] if content_ids else None
+    attachments.append(
+        Attachment(
+            filename=filename,
+            content_type=_sniff(data, ctype, filename),
+            declared_content_type=ctype,
+            size=len(data),
+            data=data,
+            is_inline=ctype.startswith("image/")
+            and (disposition == "inline" or (cid is not None and disposition != "attachment")),
+            content_id=cid,
+        )
+    )
+
+
+def parse_email(raw: bytes, *, max_received: int = 30) -> InboundEmail:
+    """Parse one message. ``max_received`` Received headers or more mark it as a mail loop.
+
+    Never raises: should a defect slip past every local guard, the raw text is still returned
+    (with an ``internal_error`` problem) so the message reaches triage instead of being lost.
+    """
+    try:
+        return _parse(raw, max_received=max_received)
+    except Exception as exc:  # the contract is "never raise"; the problem names the cause
+        return InboundEmail(
+            message_id=None,
+            in_reply_to=None,
+            references=(),
+            thread_index=None,
+            thread_topic=None,
+            sender=None,
+            to=(),
+            cc=(),
+            reply_to=(),
+            subject="",
+            date=None,
+            text=raw.decode("utf-8", errors="replace"),
+            html=None,
+            new_text=raw.decode("utf-8", errors="replace"),
+            attachments=(),
+            sr_number=None,
+            is_auto_reply=False,
+            is_bounce=False,
+            is_loop=False,
+            problems=(Problem("internal_error", f"{type(exc).__name__}: {exc}"),),
+        )
+
+
+def _parse(raw: bytes, *, max_received: int) -> InboundEmail:
+    collector = _Collector()
+    note = collector.note
+    try:
+        msg = message_from_bytes(_strip_mbox_line(raw), policy=compat32)
+    except Exception as exc:
+        note("unparseable", f"{type(exc).__name__}: {exc}")
+        msg = Message()
+    for defect in msg.defects:
+        note("mime_defect", type(defect).__name__)
+    hints = _charset_hints(msg)
+
+    subject = decode_header(_raw(msg, "Subject"), hints=hints, note=note, what="Subject")
+    senders = _addresses(msg, "From", hints, note) or _addresses(msg, "Sender", hints, note)
+    if not senders:
+        note("missing_from", "no usable From header")
+
+    texts: list[str] = []
+    htmls: list[str] = []
+    attachments: list[Attachment] = []
+    for index, part in enumerate(_leaves(msg, note), start=1):
+        try:
+            _read_part(part, index, msg, hints, note, (texts, htmls, attachments))
+        except Exception as exc:  # one unreadable part must not lose the message
+            note("part_unreadable", f"part {index} ({part.get_content_type()}): {type(exc).__name__}")
+
+    html = "\n".join(htmls) if htmls else None
+    text = "\n\n".join(t.strip("\n") for t in texts if t.strip())
+    if not text and html:
+        text = html_to_text(html)
+    # Bare CRs survive from CRLF files whose last line had no newline; one line-end style for callers.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    flags = classify(
+        msg, subject=subject, sender=senders[0].address if senders else "", max_received=max_received
+    )
+    in_reply_to = _message_ids(_raw(msg, "In-Reply-To"))
+    message_ids = _message_ids(_raw(msg, "Message-ID"))
+    if not message_ids:
+        note("missing_message_id", "no Message-ID header")
+    sr = SR_NUMBER.search(subject)
+    topic = _raw(msg, "Thread-Topic")
+    thread_index = _raw(msg, "Thread-Index")
+    return InboundEmail(
+        message_id=message_ids[0] if message_ids else None,
+        in_reply_to=in_reply_to[0] if in_reply_to else None,
+        references=tuple(_message_ids(" ".join(_raw_all(msg, "References")))),
+        thread_index=re.sub(r"\s+", "", thread_index) if thread_index else None,
+        thread_topic=decode_header(topic, hints=hints, note=note, what="Thread-Topic") if topic else None,
+        sender=senders[0] if senders else None,
+        to=_addresses(msg, "To", hints, note),
+        cc=_addresses(msg, "Cc", hints, note),
+        reply_to=_addresses(msg, "Reply-To", hints, note),
+        subject=subject,
+        date=_date(msg, note),
+        text=text,
+        html=html,
+        new_text=strip_quoted(text),
+        attachments=tuple(attachments),
+        sr_number=f"SR{sr.group(1)}" if sr else None,
+        is_auto_reply=flags.is_auto_reply,
+        is_bounce=flags.is_bounce,
+        is_loop=flags.is_loop,
+        problems=tuple(collector.problems),
+    )

@@ -1,0 +1,110 @@
+"""REST endpoints for business calendars: read calendars, edit special days, compute due times."""
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from sasms.accounts.models import User
+from sasms.core.errors import NotFound
+from sasms.sla import selectors, services, specs
+from sasms.sla.api import serializers as s
+from sasms.sla.filtersets import CalendarFilterSet, SpecialDayFilterSet
+from sasms.sla.models import BusinessCalendar, SpecialDay
+
+
+def _actor(request: Request) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+class CalendarViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[BusinessCalendar]
+):
+    """Business calendars (staff). Edit special days under ``/sla/special-days/``."""
+
+    serializer_class = s.CalendarOutput
+    filterset_class = CalendarFilterSet
+    ordering_fields = ["name", "code", "updated_at"]
+
+    def get_queryset(self) -> QuerySet[BusinessCalendar]:
+        if getattr(self, "swagger_fake_view", False):
+            return BusinessCalendar.objects.none()  # schema generation runs without a user
+        return selectors.calendars_visible_to(actor=self.request.user).prefetch_related("intervals")
+
+    @extend_schema(
+        request=s.ComputeInput,
+        responses=s.ComputeOutput,
+        summary="Due time and business time in this calendar (no side effects)",
+    )
+    @action(detail=True, methods=["post"])
+    def compute(self, request: Request, pk: str, version: str = "v1") -> Response:
+        calendar = self.get_object()
+        data = s.ComputeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values: dict[str, Any] = data.validated_data
+        start: datetime.datetime = values["start"]
+        minutes: int | None = values.get("duration_minutes")
+        end: datetime.datetime | None = values.get("end")
+        due = (
+            specs.due_at(calendar_id=calendar.pk, start=start, duration=datetime.timedelta(minutes=minutes))
+            if minutes is not None
+            else None
+        )
+        business = (
+            specs.business_time(calendar_id=calendar.pk, start=start, end=end) if end is not None else None
+        )
+        payload = s.compute_payload(
+            calendar_id=calendar.pk,
+            start=start,
+            duration_minutes=minutes,
+            due=due,
+            end=end,
+            business=business,
+        )
+        return Response(s.ComputeOutput(payload).data)
+
+
+class SpecialDayViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[SpecialDay],
+):
+    """Holidays, make-up workdays and outage windows; writes need the ``manage_sla`` capability."""
+
+    serializer_class = s.SpecialDayOutput
+    filterset_class = SpecialDayFilterSet
+    ordering_fields = ["date"]
+
+    def get_queryset(self) -> QuerySet[SpecialDay]:
+        if getattr(self, "swagger_fake_view", False):
+            return SpecialDay.objects.none()
+        return selectors.special_days_visible_to(actor=self.request.user)
+
+    @extend_schema(request=s.SpecialDayCreateInput, responses={201: s.SpecialDayOutput})
+    def create(self, request: Request, version: str = "v1") -> Response:
+        data = s.SpecialDayCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values: dict[str, Any] = dict(data.validated_data)
+        try:
+            calendar = selectors.access_calendar(actor=request.user, calendar_id=values.pop("calendar"))
+        except NotFound as exc:
+            raise NotFound(exc.message, fields={"calendar": [exc.message]}) from exc
+        day = services.add_special_day(actor=_actor(request), calendar=calendar, **values)
+        return Response(s.SpecialDayOutput(day).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.SpecialDayUpdateInput, responses=s.SpecialDayOutput)
+    def partial_update(self, request: Request, pk: str, version: str = "v1") -> Response:
+        day = self.get_object()
+        data = s.SpecialDayUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        day = services.update_special_day(actor=_actor(request), special_day=day, **data.validated_data)
+        return Response(s.SpecialDayOutput(day).data)
+
+    def perform_destroy(self, instance: SpecialDay) -> None:
+        services.remove_special_day(actor=_actor(self.request), special_day=instance)

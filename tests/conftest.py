@@ -76,8 +76,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     try:
         return (yield)
     finally:
-        _on_sqlite_test_database(AUDIT_NO_DELETE_SQL, item)
-        _reseed_reference_data(item)
+        if nextitem is not None:  # after the last test the test database is already gone
+            _on_sqlite_test_database(AUDIT_NO_DELETE_SQL, item)
+            _reseed_reference_data(item)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -16,7 +16,7 @@ from sasms.accounts import demo as accounts_demo
 Progress = Callable[[str, int, int], None]
 
 # Apps after accounts, in dependency order; each module must define build_step.
-DEMO_STEPS: list[str] = ["sasms.assets.demo", "sasms.contracts.demo"]
+DEMO_STEPS: list[str] = ["sasms.assets.demo", "sasms.contracts.demo", "sasms.tickets.demo"]
 
 
 @transaction.atomic

@@ -197,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sasms.contracts.tasks.contract_sweep",
         "schedule": crontab(minute="41"),
     },
+    # Resolved requests close themselves N days (SASMS_TICKET_AUTO_CLOSE_DAYS, default 7) later.
+    "tickets-auto-close": {
+        "task": "sasms.tickets.tasks.auto_close_resolved",
+        "schedule": crontab(minute="23"),
+    },
 }
 
 # --- API ---------------------------------------------------------------------------------------
@@ -235,6 +240,12 @@ SPECTACULAR_SETTINGS = {
         "TeamKindEnum": "sasms.accounts.models.TeamKind",
         "ApiTokenKindEnum": "sasms.accounts.models.ApiTokenKind",
         "RoleEnum": "sasms.accounts.roles.Role",
+        "TicketLevelEnum": "sasms.tickets.choices.Level",
+        "TicketStatusEnum": "sasms.tickets.choices.Status",
+        "TicketCategoryEnum": "sasms.tickets.choices.Category",
+        "TicketChannelEnum": "sasms.tickets.choices.Channel",
+        "TicketTypeEnum": "sasms.tickets.choices.TicketType",
+        "TicketComponentAreaEnum": "sasms.tickets.choices.ComponentArea",
         "SlaCoverageEnum": "sasms.sla.models.Coverage",
         "SlaHolidayRegionEnum": "sasms.sla.models.HolidayRegion",
         "SlaSpecialDayKindEnum": "sasms.sla.models.SpecialDayKind",

@@ -106,3 +106,7 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} {self.idempotency_key} ({self.status})"
+
+
+# The search index row lives with the search kernel; importing it here registers it with the core app.
+from sasms.core.search.models import Audience, SearchDocument  # noqa: E402, F401

@@ -1,0 +1,178 @@
+"""The one tokenizer for every searchable text: articles, tickets, assets, and the queries against them.
+
+Documents and queries go through the same normalisation, so whatever a backend's own parser does to
+our tokens it does to both sides alike. The two sides differ on purpose in one respect only:
+
+* a *document* yields every form a searcher might type — jieba's search-mode cut (服务器 and also
+  服务), and for codes the whole form, the separator-free form and the parts (0XR5R-A00 →
+  ``0xr5r-a00`` is stored as ``0xr5ra00``, ``0xr5r``, ``a00``);
+* a *query* yields the single most precise form of each word (jieba's precise cut, the joined code),
+  which the document side is guaranteed to contain.
+
+Tokens only ever consist of letters and digits (Han characters count as letters), so neither
+PostgreSQL's text-search parser nor SQLite FTS5 splits them again, and no token can carry query
+syntax.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+import rjieba
+
+# Text past this length is not indexed: it bounds indexing time and keeps a PostgreSQL tsvector well
+# under its 1 MB limit whatever the document.
+MAX_INDEX_CHARS = 50_000
+# Longer queries are refused (no results) rather than cut: a pasted log is not a search.
+MAX_QUERY_CHARS = 256
+MAX_QUERY_TERMS = 32
+# Hex dumps and hashes are truncated to this, alike on both sides, so a token can always be indexed.
+MAX_TOKEN_CHARS = 64
+
+# Han ideographs, including the extension blocks and compatibility ideographs.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Characters that join the parts of a code: 0XR5R-A00, 871246-B21, 10.0.0.1, sda/1, fw_2.1.
+SEPARATORS = "-_./:#+"
+_RUN = re.compile(
+    # Han characters that are letters: the ranges also hold unassigned code points, which are not.
+    rf"(?P<han>(?:(?![\W_])[{HAN}])+)"
+    rf"|(?P<code>[^\W_{HAN}]+(?:[{re.escape(SEPARATORS)}][^\W_{HAN}]+)*)"
+)
+_SPLIT = re.compile(rf"[{re.escape(SEPARATORS)}]")
+# psu1 → psu; e1234 → 1234; 64gb → 64, gb; 0x8002 → 8002. Only letter/digit boundaries of these
+# simple shapes are split: splitting 0xr5r at every boundary would only add noise terms.
+_LETTERS_DIGITS = re.compile(r"^([a-z]+)([0-9]+)$")
+_DIGITS_LETTERS = re.compile(r"^([0-9]+)([a-z]+)$")
+_HEX = re.compile(r"^0x([0-9a-f]+)$")
+
+# Deliberately minimal: words so frequent that they only slow queries down and that nobody searches
+# for. Negations (不, 无, not, no) stay: "不识别" and "no power" mean something.
+STOP_WORDS = frozenset(
+    {
+        "a", "an", "the", "of", "and", "or", "to", "is", "are", "be", "in", "on", "at", "for",
+        "的", "了", "是", "在", "和", "与", "及", "或", "吗", "呢", "吧", "啊", "也", "就", "都",
+    }
+)  # fmt: skip
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width Ｅ１２３４ → e1234, ㎏ → kg) and case-folded; idempotent."""
+    # NFKC again after case folding: folding can produce sequences NFKC would compose or expand,
+    # and the second pass makes normalise(normalise(x)) == normalise(x).
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _code_parts(part: str) -> Iterator[str]:
+    for shape in (_LETTERS_DIGITS, _DIGITS_LETTERS, _HEX):
+        found = shape.match(part)
+        if found:
+            yield from (piece for piece in found.groups() if len(piece) >= 2)
+            return
+
+
+def _document_code_tokens(run: str) -> Iterable[str]:
+    if run.isalpha():  # a plain word, by far the most common run: nothing to split
+        return (run,)
+    parts = _SPLIT.split(run)
+    tokens = ["".join(parts)]
+    if len(parts) > 1:
+        tokens.extend(parts)
+    for part in parts:
+        tokens.extend(_code_parts(part))
+    return tokens
+
+
+def _runs(text: str) -> list[tuple[str, str]]:
+    return [(found.lastgroup or "", found.group()) for found in _RUN.finditer(text)]
+
+
+def _segment(runs: list[str], *, search_mode: bool) -> Iterator[list[str]]:
+    """jieba's words of each Han run, with one call for all of them.
+
+    jieba cuts at every non-Han character anyway, so joining the runs with newlines and splitting
+    its answer at them gives what one call per run would, without the per-call cost.
+    """
+    if not runs:
+        return iter(())
+    joined = "\n".join(runs)
+    # HMM off: guessing unknown words depends on the context, and a guess made differently in a
+    # query than in the document would lose the match; unknown characters stay single instead.
+    words = rjieba.cut_for_search(joined, False) if search_mode else rjieba.cut(joined, False)
+    groups: list[list[str]] = [[]]
+    for word in words:
+        if word == "\n":
+            groups.append([])
+        else:
+            groups[-1].append(word)
+    return iter(groups)
+
+
+def _kept(tokens: Iterable[str], out: list[str]) -> None:
+    for token in tokens:
+        token = token[:MAX_TOKEN_CHARS]
+        if token and token not in STOP_WORDS:
+            out.append(token)
+
+
+def tokenize(text: str) -> list[str]:
+    """Every index term of ``text``, in reading order, repeats kept (they count towards ranking)."""
+    runs = _runs(normalise(text[:MAX_INDEX_CHARS]))
+    # Search mode: the precise words plus their dictionary sub-words (服务器 and 服务).
+    segmented = _segment([run for kind, run in runs if kind == "han"], search_mode=True)
+    out: list[str] = []
+    for kind, run in runs:
+        _kept(next(segmented) if kind == "han" else _document_code_tokens(run), out)
+    return out
+
+
+def query_terms(text: str) -> list[str]:
+    """The terms a query must match: precise words and joined codes, de-duplicated, in order.
+
+    Empty for an empty, too long or punctuation-only query.
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        return []
+    runs = _runs(normalise(text))
+    segmented = _segment([run for kind, run in runs if kind == "han"], search_mode=False)
+    terms: list[str] = []
+    for kind, run in runs:
+        _kept(next(segmented) if kind == "han" else ["".join(_SPLIT.split(run))], terms)
+    return list(dict.fromkeys(terms))[:MAX_QUERY_TERMS]
+
+
+def to_index_text(text: str) -> str:
+    """The space-joined tokens stored in the pre-tokenised column."""
+    return " ".join(tokenize(text))
+
+
+def _postgres_query(terms: list[str], *, any_term: bool, prefix: bool) -> str:
+    # Every term quoted as a tsquery literal: quotes doubled, backslashes escaped. Terms are letters
+    # and digits already, so this is a second fence, not the only one.
+    quoted = ["'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms]
+    if prefix:
+        quoted[-1] += ":*"
+    return (" | " if any_term else " & ").join(quoted)
+
+
+def _sqlite_query(terms: list[str], *, any_term: bool, prefix: bool) -> str:
+    # FTS5 strings in double quotes are never read as NEAR, AND, OR, NOT, *, ^ or column filters.
+    quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
+    if prefix:
+        quoted[-1] += "*"
+    return (" OR " if any_term else " ").join(quoted)
+
+
+def to_query(text: str, *, vendor: str, any_term: bool = False, prefix: bool = False) -> str:
+    """The backend's query for ``text``: a ``to_tsquery('simple', …)`` string or an FTS5 MATCH string.
+
+    All terms must match unless ``any_term``; ``prefix`` lets the last term match as a prefix (for
+    suggestions while typing). ``""`` when there is nothing to search for.
+    """
+    terms = query_terms(text)
+    if not terms:
+        return ""
+    if vendor == "postgresql":
+        return _postgres_query(terms, any_term=any_term, prefix=prefix)
+    if vendor == "sqlite":
+        return _sqlite_query(terms, any_term=any_term, prefix=prefix)
+    raise ValueError(f"no search backend for database vendor {vendor!r}")

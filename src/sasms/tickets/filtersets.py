@@ -1,0 +1,110 @@
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from sasms.accounts.models import Organisation, Team, User
+from sasms.accounts.roles import STAFF_ROLES
+from sasms.tickets.choices import Category, Channel, ComponentArea, Priority, Status, TicketType, Tier
+from sasms.tickets.models import Ticket
+
+SORTS = [
+    ("-created_at", _("Newest first")),
+    ("created_at", _("Oldest first")),
+    ("priority", _("Priority")),
+    ("-updated_at", _("Recently updated")),
+    ("status", _("Status")),
+]
+
+
+class TicketFilterSet(django_filters.FilterSet):
+    """Filters of the queues and of the API list; ``q`` searches number, title, server and customer."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    # No multi-valued relation is filtered, so no DISTINCT: it would make every page sort all matches.
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices, distinct=False)
+    priority = django_filters.MultipleChoiceFilter(
+        label=_("Priority"), choices=Priority.choices, distinct=False
+    )
+    type = django_filters.ChoiceFilter(label=_("Type"), choices=TicketType.choices)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    component = django_filters.ChoiceFilter(label=_("Component"), choices=ComponentArea.choices)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    tier = django_filters.ChoiceFilter(label=_("Tier"), choices=Tier.choices)
+    organisation = django_filters.ModelChoiceFilter(label=_("Customer"), queryset=Organisation.objects.none())
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.none())
+    assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=User.objects.none())
+    entitled = django_filters.BooleanFilter(label=_("Entitled"))
+    created_after = django_filters.DateFilter(
+        label=_("Created from"), field_name="created_at", lookup_expr="date__gte"
+    )
+    created_before = django_filters.DateFilter(
+        label=_("Created until"), field_name="created_at", lookup_expr="date__lte"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(
+            ("created_at", "created_at"),
+            ("priority", "priority"),
+            ("updated_at", "updated_at"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "created_at": _("Created"),
+            "priority": _("Priority"),
+            "updated_at": _("Updated"),
+            "status": _("Status"),
+        },
+    )
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "q",
+            "status",
+            "priority",
+            "type",
+            "category",
+            "component",
+            "channel",
+            "tier",
+            "organisation",
+            "team",
+            "assignee",
+            "entitled",
+            "created_after",
+            "created_before",
+            "sort",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        actor = getattr(self.request, "user", None)
+        staff = bool(actor is not None and actor.is_authenticated and actor.is_service_staff)
+        # Choices are scoped like the rows: a customer sees only their own organisation and no staff.
+        self.filters["organisation"].queryset = (
+            Organisation.objects.order_by("name")
+            if staff
+            else Organisation.objects.filter(pk__in=[getattr(actor, "organisation_id", 0) or 0])
+        )
+        self.filters["team"].queryset = Team.objects.order_by("name") if staff else Team.objects.none()
+        self.filters["assignee"].queryset = (
+            User.objects.filter(role__in=STAFF_ROLES, is_active=True, is_machine=False).order_by("full_name")
+            if staff
+            else User.objects.none()
+        )
+
+    def search(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.upper().startswith("SR") and value[2:].isdigit():
+            return queryset.filter(number__startswith=value.upper())
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(number__icontains=value)
+            | Q(server__serial__iexact=value)
+            | Q(server__hostname__iexact=value)
+            | Q(organisation__name__icontains=value)
+        )

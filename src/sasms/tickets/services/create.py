@@ -1,0 +1,205 @@
+"""Opening a service request: numbering, entitlement snapshot, priority, SOP checklist."""
+
+import datetime
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sasms.accounts.models import Contact, Organisation, Team, User
+from sasms.accounts.roles import Capability
+from sasms.assets.models import Server
+from sasms.core.audit import changed_fields, snapshot
+from sasms.core.errors import PermissionDenied, ServiceError
+from sasms.tickets.choices import (
+    Category,
+    Channel,
+    ComponentArea,
+    EventKind,
+    Level,
+    ServiceKind,
+    TicketType,
+    TimeAndMaterials,
+)
+from sasms.tickets.events import notify, record_event
+from sasms.tickets.locks import next_daily_sequence
+from sasms.tickets.models import ChecklistItem, Ticket
+from sasms.tickets.priority import priority_for
+from sasms.tickets.services.common import audit
+from sasms.tickets.sop import SOP_STEPS, service_kind_for
+
+CREATE_AUDIT_FIELDS = (
+    "number",
+    "organisation",
+    "requester",
+    "server",
+    "channel",
+    "type",
+    "category",
+    "component",
+    "impact",
+    "urgency",
+    "priority",
+    "title",
+    "status",
+    "tier",
+    "entitled",
+)
+
+
+def format_number(day: datetime.date, sequence: int) -> str:
+    """``SR`` + local date + five-digit sequence of the day, e.g. ``SR2026112400042``."""
+    return f"SR{day:%Y%m%d}{sequence:05d}"
+
+
+def entitlement_snapshot(server: Server | None, at: datetime.datetime) -> dict[str, Any]:
+    """What the request is entitled to, as plain JSON kept with the request for good."""
+    if server is None:
+        return {
+            "covered": False,
+            "source": "none",
+            "reason": "no_server",
+            "reason_text": _("No server was named."),
+            "taken_at": at.isoformat(),
+        }
+    from sasms.contracts.entitlement import entitlement_for  # contracts depend on assets, not on us
+
+    result = entitlement_for(server=server, at=at)
+    product = result.product
+    targets = {}
+    if product is not None:
+        for target in product.targets.all():
+            targets[target.priority] = {
+                "response_minutes": target.response_minutes,
+                "dispatch_minutes": target.dispatch_minutes,
+                "update_minutes": target.update_minutes,
+                "onsite_minutes": target.onsite_minutes,
+                "resolution_minutes": target.resolution_minutes,
+            }
+    return {
+        "covered": result.covered,
+        "source": result.source,
+        "reason": result.reason,
+        "reason_text": result.reason_text,
+        "contract_id": result.contract.pk if result.contract else None,
+        "contract_number": result.contract.number if result.contract else "",
+        "product_code": product.code if product else "",
+        "product_name": product.name if product else "",
+        "coverage_hours": product.coverage_hours if product else "",
+        "time_and_materials_product": bool(product and product.time_and_materials),
+        "coverage_ends": result.coverage_ends.isoformat() if result.coverage_ends else None,
+        "targets": targets,
+        "taken_at": at.isoformat(),
+    }
+
+
+def _check_choice(value: str, choices: type[Any], field: str, errors: dict[str, list[str]]) -> None:
+    if value not in choices.values:
+        errors.setdefault(field, []).append(_("“%s” is not a valid choice.") % value)
+
+
+@transaction.atomic
+def create_ticket(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    title: str,
+    description: str = "",
+    requester: Contact | None = None,
+    server: Server | None = None,
+    channel: str = Channel.PHONE,
+    type: str = TicketType.INCIDENT,
+    category: str = Category.HARDWARE,
+    component: str = "",
+    impact: str = Level.MEDIUM,
+    urgency: str = Level.MEDIUM,
+    service_kind: str = "",
+    team: Team | None = None,
+    created_at: datetime.datetime | None = None,
+) -> Ticket:
+    """Open a request. Staff open requests for any customer; customer users for their own."""
+    own_customer = (
+        actor is not None and actor.can(Capability.VIEW_PORTAL) and actor.organisation_id == organisation.pk
+    )
+    if actor is not None and not actor.can(Capability.WORK_TICKETS) and not own_customer:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = [_("This field is required.")]
+    for value, choices, field in (
+        (channel, Channel, "channel"),
+        (type, TicketType, "type"),
+        (category, Category, "category"),
+        (impact, Level, "impact"),
+        (urgency, Level, "urgency"),
+    ):
+        _check_choice(value, choices, field, errors)
+    if component:
+        _check_choice(component, ComponentArea, "component", errors)
+    if service_kind:
+        _check_choice(service_kind, ServiceKind, "service_kind", errors)
+    if requester is not None and requester.organisation_id != organisation.pk:
+        errors["requester"] = [_("The requester belongs to another organisation.")]
+    if server is not None and server.organisation_id != organisation.pk:
+        errors["server"] = [_("The server belongs to another organisation.")]
+    if errors:
+        raise ServiceError(_("Please correct the errors below."), fields=errors)
+
+    now = created_at or timezone.now()
+    day = timezone.localdate(now)
+    entitlement = entitlement_snapshot(server, now)
+    ticket = Ticket(
+        # A unique placeholder until the end: see the numbering step below.
+        number=f"TMP{uuid.uuid4().hex[:17]}",
+        organisation=organisation,
+        requester=requester,
+        server=server,
+        entitlement=entitlement,
+        entitled=bool(entitlement["covered"]),
+        time_and_materials="" if entitlement["covered"] else TimeAndMaterials.PENDING,
+        channel=channel,
+        type=type,
+        category=category,
+        component=component,
+        service_kind=service_kind or service_kind_for(type=type, category=category),
+        impact=impact,
+        urgency=urgency,
+        priority=priority_for(impact=impact, urgency=urgency),
+        title=title.strip()[:200],
+        description=description,
+        team=team,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    ticket.save()
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(ticket=ticket, position=i, code=code)
+        for i, code in enumerate(SOP_STEPS[ticket.service_kind])
+    )
+    if actor is not None and actor.can(Capability.WORK_TICKETS):
+        ticket.watchers.add(actor)
+    event = record_event(
+        ticket=ticket,
+        actor=actor,
+        kind=EventKind.CREATED,
+        public=True,
+        data={"channel": channel, "priority": ticket.priority, "entitled": ticket.entitled},
+    )
+    # The day's counter row stays locked until commit, so it is taken as late as possible: the
+    # more work after it, the longer concurrent creators queue behind it.
+    ticket.number = format_number(day, next_daily_sequence(day))
+    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
+    audit(actor, "create", ticket, changed_fields({}, snapshot(ticket, CREATE_AUDIT_FIELDS)))
+    if requester is not None and requester.email:
+        notify(
+            event=event,
+            recipients=[requester.email],
+            subject=_("[%(number)s] We have received your request: %(title)s")
+            % {"number": ticket.number, "title": ticket.title},
+            body=_("Your service request %(number)s has been opened with priority %(priority)s.")
+            % {"number": ticket.number, "priority": ticket.priority},
+        )
+    return ticket

@@ -1,0 +1,1 @@
+"""Pages of the tickets app: queues, the request page and its actions, phone intake."""

@@ -184,3 +184,23 @@ def api_for() -> Callable[[User], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_database_sessions(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Before the test database is dropped, end sessions that threads of the run left open.
+
+    The live server answers each browser request in a thread of its own, and such a thread can
+    still hold a connection at the end; PostgreSQL then refuses to drop the database and it stays
+    behind.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

@@ -1,15 +1,17 @@
 """Asset fixtures: a small catalogue and one server per customer, made through the services."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from sasms.accounts.models import Organisation, User
 from sasms.accounts.roles import Role
-from sasms.assets import services
+from sasms.assets import services, tasks
 from sasms.assets.models import Component, Server, ServerModel, Site, Vendor
+from sasms.tickets.models import Ticket, TicketEvent
 
 
 @pytest.fixture
@@ -84,3 +86,33 @@ def disk_a(server_a: Server) -> Component:
     return services.add_component(
         actor=None, server=server_a, kind="disk", slot="DISK0", part_number="ST4000", serial="D0001"
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_import_threads_left() -> Iterator[None]:
+    """Every embedded-mode import thread a test started has ended when the test ends."""
+    yield
+    assert tasks.wait_for_background_jobs(timeout=60), "an import thread is still running"
+
+
+@pytest.fixture
+def make_request() -> Callable[..., Ticket]:
+    """A service request row on a server (the tickets app's intake is not what is tested here)."""
+    counter = {"n": 0}
+
+    def make(server: Server, **fields: Any) -> Ticket:
+        counter["n"] += 1
+        fields.setdefault("organisation", server.organisation)
+        fields.setdefault("number", f"SR-T{counter['n']:05d}")
+        fields.setdefault("title", f"Request {counter['n']}")
+        fields.setdefault("service_kind", "hardware_replacement")
+        if fields.get("status") == "resolved":
+            fields.setdefault("resolution_code", "part_replaced")
+            fields.setdefault("resolved_at", fields.get("created_at") or timezone.now())
+        ticket = Ticket.objects.create(server=server, **fields)
+        TicketEvent.objects.create(
+            ticket=ticket, kind="note", public=False, body=f"INTERNAL-NOTE-{ticket.number}"
+        )
+        return ticket
+
+    return make

@@ -1,18 +1,21 @@
 import csv
 import io
+import re
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
 from sasms.accounts.models import Organisation, User
-from sasms.assets import imports
+from sasms.assets import imports, tasks
 from sasms.assets.models import Component, ImportJob, ImportStatus, Server, ServerModel, Site
 from sasms.core.errors import Conflict, PermissionDenied
 from sasms.core.models import AuditEntry
@@ -172,25 +175,132 @@ def test_ten_thousand_rows(engineer: User, server_model: ServerModel, customer_a
     assert time.monotonic() - started < 600  # a sanity bound, not a benchmark
 
 
+PROGRESS = re.compile(r'data-status="(\w+)".*?(\d+) of (\d+) rows', re.S)
+
+
+def _wait_for(job_id: int, *statuses: str, timeout: float = 60.0) -> list[dict[str, Any]]:
+    """Poll the job row (as the page does) until it reaches one of ``statuses``; every row seen."""
+    seen: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        row = ImportJob.objects.values("status", "processed_rows", "total_rows").get(pk=job_id)
+        seen.append(dict(row))
+        if row["status"] in statuses:
+            return seen
+        time.sleep(0.02)
+    raise AssertionError(f"job {job_id} did not reach {statuses} in {timeout}s: {seen[-1]}")
+
+
+@pytest.mark.django_db(transaction=True)
 def test_import_pages(
-    client_for: Callable[[User], Client], engineer: User, good_rows: list[list[Any]]
+    client_for: Callable[[User], Client],
+    engineer: User,
+    good_rows: list[list[Any]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Embedded mode: the upload returns at once, the check runs in a thread after the commit."""
+    assert django_settings.CELERY_TASK_ALWAYS_EAGER
+    gate = threading.Event()
+    check = imports.check_import
+
+    def held_check(*, job_id: int) -> ImportJob:
+        assert gate.wait(30), "the test never let the check start"
+        return check(job_id=job_id)
+
+    monkeypatch.setattr(imports, "check_import", held_check)
     client = client_for(engineer)
     assert client.get(reverse("assets:import")).status_code == 200
-    response = client.post(reverse("assets:import"), {"kind": "servers", "file": _csv(good_rows)})
-    assert response.status_code == 302
-    job = ImportJob.objects.get()
-    assert job.status == ImportStatus.PREVIEW  # the check ran in-process (no broker in tests)
+    started = time.monotonic()
+    try:
+        response = client.post(reverse("assets:import"), {"kind": "servers", "file": _csv(good_rows)})
+        assert time.monotonic() - started < 10
+        assert response.status_code == 302
+        job = ImportJob.objects.get()
+        assert job.status == ImportStatus.PENDING  # committed, queued, not run in the request
+        fragment = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+        assert "<html" not in fragment
+        assert 'hx-trigger="every 1s"' in fragment
+        assert [t.name for t in tasks.running_threads()] == [f"sasms-import-{job.pk}"]
+    finally:
+        gate.set()
+    _wait_for(job.pk, ImportStatus.PREVIEW, ImportStatus.FAILED)
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="import-confirm"' in page
-    fragment = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
-    assert "<html" not in fragment
-    client.post(reverse("assets:import_confirm", args=[job.pk]))
-    job.refresh_from_db()
-    assert job.status == ImportStatus.DONE
+    assert 'hx-trigger="every 1s"' not in page
+    response = client.post(reverse("assets:import_confirm", args=[job.pk]))
+    assert response.status_code == 302
+    assert _wait_for(job.pk, ImportStatus.DONE, ImportStatus.FAILED)[-1]["status"] == ImportStatus.DONE
+    assert tasks.wait_for_background_jobs(timeout=30)
     assert Server.objects.filter(serial__in=["IMP001", "IMP002"]).count() == 2
     template = client.get(reverse("assets:import_template", args=["components"]))
     assert b"server_serial" in template.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_embedded_import_shows_progress_of_a_large_file(
+    client_for: Callable[[User], Client], engineer: User, server_model: ServerModel, customer_a: Organisation
+) -> None:
+    """10 000 rows without a broker: the job page's counters move while the thread works."""
+    rows = [["Dell", "PowerEdge R740", f"BIG{i:06d}", "cust-a", "", "", "", ""] for i in range(10_000)]
+    client = client_for(engineer)
+    response = client.post(reverse("assets:import"), {"kind": "servers", "file": _csv(rows)})
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.status in (ImportStatus.PENDING, ImportStatus.VALIDATING)
+    seen: list[tuple[str, int, int]] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        fragment = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+        match = PROGRESS.search(fragment)
+        assert match, fragment
+        seen.append((match[1], int(match[2]), int(match[3])))
+        if match[1] not in ("pending", "validating"):
+            break
+        time.sleep(0.01)
+    assert seen[-1] == ("preview", 10_000, 10_000), seen[-1]
+    partial = {done for status, done, total in seen if status == "validating" and 0 < done < total}
+    assert partial, f"no intermediate progress on the job page: {seen}"
+    client.post(reverse("assets:import_confirm", args=[job.pk]))
+    seen_apply = _wait_for(job.pk, ImportStatus.DONE, ImportStatus.FAILED)
+    assert seen_apply[-1] == {"status": "done", "processed_rows": 10_000, "total_rows": 10_000}
+    assert tasks.wait_for_background_jobs(timeout=30)
+    assert Server.objects.count() == 10_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unexpected_error_in_the_thread_fails_the_job(
+    client_for: Callable[[User], Client],
+    engineer: User,
+    good_rows: list[list[Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*, job_id: int) -> ImportJob:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(imports, "check_import", broken)
+    response = client_for(engineer).post(
+        reverse("assets:import"), {"kind": "servers", "file": _csv(good_rows)}
+    )
+    assert response.status_code == 302
+    job_id = ImportJob.objects.get().pk
+    assert _wait_for(job_id, ImportStatus.FAILED)[-1]["status"] == ImportStatus.FAILED
+    assert tasks.wait_for_background_jobs(timeout=30)
+    assert ImportJob.objects.get().message
+
+
+def test_with_a_broker_the_jobs_stay_celery_tasks(
+    settings: Any, engineer: User, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    sent: list[tuple[str, int]] = []
+    monkeypatch.setattr(tasks.check_import_job, "delay", lambda pk: sent.append(("check", pk)))
+    monkeypatch.setattr(tasks.apply_import_job, "delay", lambda pk: sent.append(("apply", pk)))
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.schedule_check(7)
+        tasks.schedule_apply(8)
+        assert sent == []  # only once the transaction has committed
+    assert sent == [("check", 7), ("apply", 8)]
+    assert tasks.running_threads() == []
 
 
 def test_other_users_job_is_404(

@@ -1,17 +1,19 @@
 """The asset register in a real browser: the server detail page and a CSV import."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from sasms.accounts.models import Organisation, OrganisationKind, User
 from sasms.accounts.roles import Role
-from sasms.assets import services
+from sasms.assets import services, tasks
 from sasms.assets.models import Component, Server, ServerModel
+from sasms.tickets.models import Ticket
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
@@ -21,6 +23,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _import_threads_end(transactional_db: None) -> Iterator[None]:
+    """No broker here: imports run in threads, which end before the database is flushed."""
+    yield
+    assert tasks.wait_for_background_jobs(timeout=60), "an import thread is still running"
 
 
 @pytest.fixture
@@ -55,10 +64,24 @@ def test_server_detail_and_component_replacement(
 ) -> None:
     _model, server = fleet
     engineer = make_user(Role.ENGINEER, language="en")
+    common = {"organisation": server.organisation, "server": server, "service_kind": "hardware_replacement"}
+    Ticket.objects.create(number="SR-B0001", title="Fan 3 failed", priority="P2", assignee=engineer, **common)
+    Ticket.objects.create(
+        number="SR-B0000",
+        title="PSU swap",
+        status="closed",
+        resolution_code="part_replaced",
+        created_at=timezone.now() - datetime.timedelta(days=40),
+        **common,
+    )
     sign_in(page, live_server, engineer.email, PASSWORD)
     page.goto(f"{live_server.url}/servers/")
     page.get_by_role("link", name="219876543210").click()
     expect(page.get_by_test_id("server-title")).to_contain_text("Inspur NF5280M6")
+    expect(page.get_by_test_id("open-requests")).to_contain_text("Fan 3 failed")
+    expect(page.get_by_test_id("open-requests")).not_to_contain_text("PSU swap")
+    expect(page.get_by_test_id("history")).to_contain_text("PSU swap")
+    expect(page.get_by_test_id("resolution")).to_have_text("Part replaced")
     expect(page.get_by_test_id("components")).to_contain_text("ST4000")
     expect(page.get_by_test_id("entitlement")).to_be_visible()
     disk = Component.objects.get(serial="Z1")
@@ -112,6 +135,8 @@ def test_import_preview_then_confirm(
     page.set_input_files("#id_file", str(upload))
     page.check("#id_skip_bad_rows")
     page.get_by_test_id("import-check").click()
+    # Checked in a background thread: the page shows the job first and polls until it is ready.
+    expect(page.get_by_test_id("import-progress")).to_be_visible()
     expect(page.get_by_test_id("import-summary")).to_contain_text("1 new, 1 to update, 1 rows with errors")
     expect(page.get_by_test_id("import-errors")).to_contain_text("NoSuchModel")
     assert not Server.objects.filter(serial="IMPORTED01").exists()

@@ -1,6 +1,7 @@
 """Service requests in a real browser: phone intake, and working a request from new to closed."""
 
 import datetime
+import re
 from collections.abc import Callable
 
 import pytest
@@ -39,7 +40,20 @@ def test_phone_intake_finds_caller_server_and_entitlement(
 ) -> None:
     agent = make_user(Role.AGENT, language="en")
     Contact.objects.create(organisation=customer_a, name="Wang Wei 王伟", phone="+86 138-0013-8000")
-    _server(customer_a)
+    server = _server(customer_a)
+    # A request solved before, shown while the agent types a similar one.
+    solved = services.create_ticket(
+        actor=None, organisation=customer_a, server=server, title="RAID degraded after disk failure"
+    )
+    solved = services.assign_ticket(actor=agent, ticket=solved, assignee=agent)
+    solved = services.transition_ticket(actor=agent, ticket=solved, action="start")
+    solved = services.transition_ticket(
+        actor=agent,
+        ticket=solved,
+        action="resolve",
+        resolution_code="part_replaced",
+        resolution_summary="Replaced disk 3, rebuild finished.",
+    )
     sign_in(page, live_server, agent.email, PASSWORD)
     page.goto(f"{live_server.url}/requests/intake/")  # type: ignore[attr-defined]
     page.fill("[data-testid=caller-search]", "13800138000")
@@ -51,10 +65,16 @@ def test_phone_intake_finds_caller_server_and_entitlement(
     page.select_option("#id_impact", "1")
     page.select_option("#id_urgency", "1")
     page.fill("#id_title", "Disk 3 failed, RAID degraded")
+    similar = page.locator("[data-testid=similar-request]")
+    expect(similar).to_have_count(1)
+    expect(similar).to_contain_text(solved.number)
+    expect(similar.locator("mark").first).to_be_visible()
     page.click("[data-testid=intake-submit]")
-    expect(page.locator("[data-testid=ticket-number]")).to_have_text(Ticket.objects.get().number)
+    expect(page).to_have_url(re.compile(r"/requests/SR\d+/$"))
+    created = Ticket.objects.exclude(pk=solved.pk).get()
+    expect(page.locator("[data-testid=ticket-number]")).to_have_text(created.number)
     expect(page.locator("[data-testid=entitlement]")).to_contain_text("base warranty")
-    ticket = Ticket.objects.get()
+    ticket = created
     assert ticket.priority == "P1"
     assert ticket.requester is not None
     assert ticket.server is not None

@@ -11,9 +11,9 @@ from sasms.contracts import reminders, services
 from sasms.contracts.models import CoveredServer, RenewalReminder
 from sasms.core.models import OutboxMessage
 
-# serialized_rollback restores the seeded catalogue (a data migration) that the flush removes.
-# Row-level races need PostgreSQL; the SQLite run deselects them (see tests/conftest.py).
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.postgresql]
+# Row-level races need PostgreSQL; the SQLite run deselects them (see tests/conftest.py). The
+# seeded catalogue a flush removes is seeded again by tests/conftest.py.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 NOW = datetime.datetime(2026, 3, 1, 2, 0, tzinfo=datetime.UTC)
 

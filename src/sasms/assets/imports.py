@@ -8,13 +8,14 @@ never duplicates. Progress counters are written outside the data transaction so 
 them while the job runs.
 """
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ MAX_STORED_ERRORS = 1000
 PROGRESS_EVERY = 500
 BATCH = 1000
 MAX_FILE_BYTES = 50 * 1024 * 1024
+LOCKED_RETRIES = 100
 
 
 @dataclass
@@ -69,9 +71,26 @@ def start_import(
 
 def _progress(job: ImportJob, **counters: Any) -> None:
     # A plain UPDATE outside the data transaction: visible to the polling page at once.
-    ImportJob.objects.filter(pk=job.pk).update(**counters)
+    for attempt in range(LOCKED_RETRIES + 1):
+        try:
+            ImportJob.objects.filter(pk=job.pk).update(**counters)
+            break
+        except OperationalError as error:
+            if not _may_retry(error) or attempt == LOCKED_RETRIES:
+                raise
+            time.sleep(0.05)
     for name, value in counters.items():
         setattr(job, name, value)
+
+
+def _may_retry(error: OperationalError) -> bool:
+    """A SQLite table lock met outside a transaction: wait and write the counters again.
+
+    A file database waits on its own (busy timeout); a shared-cache one (the in-memory database
+    the embedded mode's background thread shares with the polling page) reports it at once.
+    """
+    connection = transaction.get_connection()
+    return connection.vendor == "sqlite" and not connection.in_atomic_block and "locked" in str(error)
 
 
 def _evaluate(job: ImportJob) -> Outcome:

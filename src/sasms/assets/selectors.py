@@ -5,7 +5,7 @@ and model catalogue is not customer-owned and is visible to every signed-in user
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
@@ -19,6 +19,9 @@ from sasms.assets.models import Component, ImportJob, Server, ServerModel, Serve
 from sasms.core.errors import NotFound
 from sasms.core.models import AuditEntry
 from sasms.core.tenancy import get_for_actor, scope_to_actor
+from sasms.tickets import selectors as ticket_selectors
+from sasms.tickets.choices import OPEN_STATUSES, Priority
+from sasms.tickets.models import Ticket
 
 Actor = User | AnonymousUser
 M = TypeVar("M", bound=Model)
@@ -111,6 +114,38 @@ def server_history(*, server: Server, limit: int = 100) -> QuerySet[AuditEntry]:
     ).order_by("-created_at", "-id")[:limit]
 
 
+def service_requests_for_server(*, actor: Actor, server: Server) -> list[Ticket]:
+    """Every service request on ``server`` the actor may read, newest first, in one query.
+
+    Scoped by the tickets app (customers: their own organisation's requests only). Only the
+    request itself is read, never its timeline, so internal notes cannot leak onto the page.
+    """
+    visible = ticket_selectors.tickets_visible_to(actor=actor).filter(server_id=server.pk)
+    return list(visible.order_by("-created_at", "-id"))
+
+
+def open_requests(requests: list[Ticket]) -> list[Ticket]:
+    """The requests still being worked (the tickets app's open statuses), oldest first."""
+    return sorted((t for t in requests if t.status in OPEN_STATUSES), key=lambda t: (t.created_at, t.pk))
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One line of a server's service history: an audit entry or a service request."""
+
+    at: datetime.datetime
+    entry: AuditEntry | None = None
+    request: Ticket | None = None
+
+
+def service_timeline(*, history: list[AuditEntry], requests: list[Ticket]) -> list[TimelineItem]:
+    """Audit and component entries merged with (all of) the server's service requests, newest first."""
+    items = [TimelineItem(at=e.created_at, entry=e) for e in history]
+    items += [TimelineItem(at=t.created_at, request=t) for t in requests]
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items
+
+
 def lifecycle_servers(*, actor: Actor, today: datetime.date | None = None) -> QuerySet[Server]:
     """Servers reaching EOL, EOSL or warranty end within the next 12 months (not decommissioned)."""
     start = today or timezone.localdate()
@@ -167,6 +202,9 @@ class CustomerOverview:
     eosl_past: int
     eosl_within_year: int
     warranty_expired: int
+    open_requests: int = 0
+    open_by_priority: list[dict[str, Any]] = field(default_factory=list)
+    servers_with_open_requests: list[dict[str, Any]] = field(default_factory=list)
 
 
 def customer_overview(*, actor: Actor, organisation: Organisation, today: datetime.date) -> CustomerOverview:
@@ -203,6 +241,7 @@ def customer_overview(*, actor: Actor, organisation: Organisation, today: dateti
             "warranty_end", "serial"
         )[:50]
     )
+    requests = open_request_counts(actor=actor, organisation=organisation)
     return CustomerOverview(
         organisation=organisation,
         server_count=counts["total"],
@@ -213,7 +252,39 @@ def customer_overview(*, actor: Actor, organisation: Organisation, today: dateti
         eosl_past=counts["eosl_past"],
         eosl_within_year=counts["eosl_year"],
         warranty_expired=counts["expired"],
+        open_requests=sum(row["count"] for row in requests["by_priority"]),
+        open_by_priority=requests["by_priority"],
+        servers_with_open_requests=requests["by_server"],
     )
+
+
+def open_request_counts(*, actor: Actor, organisation: Organisation) -> dict[str, list[dict[str, Any]]]:
+    """Open service requests of one organisation: per priority, and the servers with the most.
+
+    Two aggregate queries, scoped by the tickets app like every other read of requests.
+    """
+    open_tickets = (
+        ticket_selectors.tickets_visible_to(actor=actor)
+        .filter(organisation=organisation, status__in=OPEN_STATUSES)
+        .order_by()
+    )
+    labels = dict(Priority.choices)
+    by_priority: list[dict[str, Any]] = [
+        {
+            "priority": row["priority"],
+            "label": labels.get(row["priority"], row["priority"]),
+            "count": row["n"],
+        }
+        for row in open_tickets.values("priority").annotate(n=Count("pk")).order_by("priority")
+    ]
+    by_server: list[dict[str, Any]] = [
+        dict(row)
+        for row in open_tickets.filter(server__isnull=False)
+        .values("server_id", "server__serial", "server__hostname")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "server__serial")[:10]
+    ]
+    return {"by_priority": by_priority, "by_server": by_server}
 
 
 def import_jobs_visible_to(*, actor: Actor) -> QuerySet[ImportJob]:

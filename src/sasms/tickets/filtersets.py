@@ -1,13 +1,15 @@
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.models import Organisation, Team, User
 from sasms.accounts.roles import STAFF_ROLES
 from sasms.tickets.choices import Category, Channel, ComponentArea, Priority, Status, TicketType, Tier
 from sasms.tickets.models import Ticket
+from sasms.tickets.search import search_tickets
 
 SORTS = [
     ("-created_at", _("Newest first")),
@@ -19,9 +21,9 @@ SORTS = [
 
 
 class TicketFilterSet(django_filters.FilterSet):
-    """Filters of the queues and of the API list; ``q`` searches number, title, server and customer."""
+    """Filters of the queues and of the API list; ``q`` is the full-text search, ranked by relevance."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="full_text")
     # No multi-valued relation is filtered, so no DISTINCT: it would make every page sort all matches.
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices, distinct=False)
     priority = django_filters.MultipleChoiceFilter(
@@ -95,16 +97,19 @@ class TicketFilterSet(django_filters.FilterSet):
             else User.objects.none()
         )
 
-    def search(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
-        value = value.strip()
-        if not value:
-            return queryset
-        if value.upper().startswith("SR") and value[2:].isdigit():
-            return queryset.filter(number__startswith=value.upper())
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(number__icontains=value)
-            | Q(server__serial__iexact=value)
-            | Q(server__hostname__iexact=value)
-            | Q(organisation__name__icontains=value)
-        )
+    def full_text(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        """Full-text search through the search kernel, best matches first (see ``search_tickets``).
+
+        An explicit ``sort`` is applied after this and wins over the relevance order.
+        """
+        actor = getattr(self.request, "user", None) or AnonymousUser()
+        return search_tickets(queryset, actor=actor, query=value)
+
+
+class TicketApiFilterSet(TicketFilterSet):
+    """The API list's filters: ``search`` is accepted as another name for ``q``."""
+
+    search = django_filters.CharFilter(label=_("Search"), method="full_text")
+
+    class Meta(TicketFilterSet.Meta):
+        fields = [*TicketFilterSet.Meta.fields, "search"]

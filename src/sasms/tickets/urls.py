@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("requests/intake/", intake.intake_view, name="intake"),
     path("requests/intake/callers/", intake.caller_search_view, name="intake_callers"),
     path("requests/intake/servers/", intake.server_lookup_view, name="intake_servers"),
+    path("requests/intake/similar/", intake.similar_view, name="intake_similar"),
     path("requests/<str:number>/", detail.detail_view, name="detail"),
     path("requests/<str:number>/comment/", detail.comment_view, name="comment"),
     path("requests/<str:number>/transition/", detail.transition_view, name="transition"),

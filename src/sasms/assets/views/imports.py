@@ -52,8 +52,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            # With a broker this returns at once and the job page polls; in-process it runs here.
-            tasks.check_import_job.delay(job.pk)
+            # Runs on a worker (broker) or in a background thread (embedded): the job page polls.
+            tasks.schedule_check(job.pk)
             return redirect("assets:import_job", pk=job.pk)
     context = {
         "form": form,
@@ -90,5 +90,5 @@ def import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     job = selectors.access_import_job(actor=actor, job_id=pk)
     job = imports.confirm_import(actor=actor, job=job)
-    tasks.apply_import_job.delay(job.pk)
+    tasks.schedule_apply(job.pk)
     return redirect("assets:import_job", pk=job.pk)

@@ -91,6 +91,7 @@ def server_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     server = selectors.access_server(actor=actor, server_id=pk)
     components = list(selectors.components_of(server=server))
+    requests = selectors.service_requests_for_server(actor=actor, server=server)
     context = {
         "server": server,
         "installed": [c for c in components if c.removed_at is None],
@@ -99,7 +100,11 @@ def server_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             key=lambda c: c.removed_at or c.installed_at,
             reverse=True,
         ),
-        "history": list(selectors.server_history(server=server)),
+        "history": selectors.service_timeline(
+            history=list(selectors.server_history(server=server)), requests=requests
+        ),
+        "open_requests": selectors.open_requests(requests),
+        "now": timezone.now(),
         "coverage": _entitlement_context(actor, server),
         "warranty_state": warranty_label(server),
         "warranty_badge": warranty_badge(server),

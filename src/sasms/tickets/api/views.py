@@ -19,7 +19,7 @@ from sasms.core.api.pagination import PagePagination
 from sasms.core.errors import NotFound, PermissionDenied, ServiceError
 from sasms.tickets import selectors, services
 from sasms.tickets.api import serializers as s
-from sasms.tickets.filtersets import TicketFilterSet
+from sasms.tickets.filtersets import TicketApiFilterSet
 from sasms.tickets.models import Ticket, TicketEvent
 
 
@@ -35,7 +35,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Service requests. Staff see all; customer users their own organisation's, without internal notes."""
 
     serializer_class = s.TicketOutput
-    filterset_class = TicketFilterSet
+    filterset_class = TicketApiFilterSet
     lookup_field = "number"
     lookup_value_regex = "SR[0-9]+"
     ordering_fields = ["created_at", "updated_at", "priority", "status", "number"]

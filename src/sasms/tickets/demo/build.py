@@ -3,8 +3,9 @@
 About 20 000 requests per ``scale`` over the last 730 days, each with a timeline (creation,
 assignment, work, replies and internal notes, waits for parts, resolution, closure) whose times
 follow from the priority; requests too young to have reached the end of their path are still open,
-which gives realistic queues. Rows are bulk-inserted without per-row audit entries so that the demo
-stays fast; SOP checklists are created for the last 60 days only (older ones would never be read).
+which gives realistic queues. Every request is indexed for search as its chunk is written. Rows
+are bulk-inserted without per-row audit entries so that the demo stays fast; SOP checklists are
+created for the last 60 days only (older ones would never be read).
 """
 
 import datetime
@@ -32,6 +33,7 @@ from sasms.tickets.demo.texts import (
 )
 from sasms.tickets.models import ChecklistItem, DailyCounter, Ticket, TicketEvent
 from sasms.tickets.priority import priority_for
+from sasms.tickets.search import index_texts, texts_for
 from sasms.tickets.sop import SOP_STEPS, service_kind_for
 
 Progress = Callable[[str, int, int], None]
@@ -410,6 +412,7 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
             paths.append(steps)
         Ticket.objects.bulk_create(tickets, batch_size=CHUNK)
         _children(tickets, paths, checklist_from)
+        _index(tickets, paths)
         made += len(tickets)
         progress("service requests", made, total)
     DailyCounter.objects.bulk_create(
@@ -428,6 +431,32 @@ def _pick(rng: random.Random, cumulative: list[int]) -> int:
 
 EVENT_COLUMNS = ("ticket", "created_at", "actor", "actor_label", "kind", "public", "body", "data")
 ITEM_COLUMNS = ("ticket", "position", "code", "done", "done_at")
+
+
+def _index(tickets: list[Ticket], paths: list[list[Step]]) -> None:
+    """Search documents of a chunk, from the rows in hand: one upsert per batch, nothing read back."""
+    index_texts(
+        (
+            texts_for(
+                ticket_id=ticket.pk,
+                number=ticket.number,
+                title=ticket.title,
+                description=ticket.description,
+                organisation_id=ticket.organisation_id,
+                updated_at=ticket.updated_at,
+                resolution_summary=ticket.resolution_summary,
+                root_cause=ticket.root_cause,
+                replies=[s.body for s in steps if s.kind == EventKind.REPLY and s.public],
+                notes=[
+                    s.body
+                    for s in steps
+                    if s.kind == EventKind.NOTE or (s.kind == EventKind.REPLY and not s.public)
+                ],
+            )
+            for ticket, steps in zip(tickets, paths, strict=True)
+        ),
+        batch_size=CHUNK,
+    )
 
 
 def _children(tickets: list[Ticket], paths: list[list[Step]], checklist_from: datetime.datetime) -> None:

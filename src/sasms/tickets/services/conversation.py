@@ -11,6 +11,7 @@ from sasms.tickets.choices import EventKind, Status
 from sasms.tickets.events import mentioned_addresses, notify, record_event
 from sasms.tickets.locks import lock_ticket
 from sasms.tickets.models import ChecklistItem, Ticket, TicketEvent
+from sasms.tickets.search import index_ticket
 from sasms.tickets.services.common import audit, is_staff, require_participant, require_staff
 
 MAX_COMMENT = 20_000
@@ -58,6 +59,7 @@ def add_comment(*, actor: User, ticket: Ticket, body: str, internal: bool = Fals
         ticket.status = Status.IN_PROGRESS
         fields.append("status")
     ticket.save(update_fields=fields)
+    index_ticket(ticket)
     if resumed:
         record_event(
             ticket=ticket,

@@ -27,6 +27,7 @@ from sasms.tickets.events import notify, record_event
 from sasms.tickets.locks import next_daily_sequence
 from sasms.tickets.models import ChecklistItem, Ticket
 from sasms.tickets.priority import priority_for
+from sasms.tickets.search import index_new_ticket
 from sasms.tickets.services.common import audit
 from sasms.tickets.sop import SOP_STEPS, service_kind_for
 
@@ -192,6 +193,7 @@ def create_ticket(
     # more work after it, the longer concurrent creators queue behind it.
     ticket.number = format_number(day, next_daily_sequence(day))
     Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
+    index_new_ticket(ticket)
     audit(actor, "create", ticket, changed_fields({}, snapshot(ticket, CREATE_AUDIT_FIELDS)))
     if requester is not None and requester.email:
         notify(

@@ -9,6 +9,7 @@ from sasms.tickets.choices import EventKind, LinkKind, ResolutionCode, Status
 from sasms.tickets.events import record_event
 from sasms.tickets.locks import lock_tickets
 from sasms.tickets.models import Ticket, TicketLink
+from sasms.tickets.search import index_ticket
 from sasms.tickets.services.common import audit, require_staff
 from sasms.tickets.services.workflow import transition_ticket
 
@@ -87,6 +88,8 @@ def merge_tickets(*, actor: User, duplicate: Ticket, into: Ticket) -> Ticket:
         )
     Ticket.objects.filter(pk=duplicate.pk).update(merged_into=into)
     duplicate.merged_into = into
+    # The request kept is found by its duplicates' words too.
+    index_ticket(into)
     record_event(
         ticket=into, actor=actor, kind=EventKind.MERGED, public=True, data={"duplicate": duplicate.number}
     )

@@ -29,6 +29,7 @@ from sasms.tickets.events import notify, record_event
 from sasms.tickets.locks import lock_ticket, lock_tickets
 from sasms.tickets.models import Ticket, TicketEvent
 from sasms.tickets.priority import priority_for
+from sasms.tickets.search import index_ticket
 from sasms.tickets.services.common import audit, require_participant, require_staff
 
 AUTO_CLOSE_DAYS_DEFAULT = 7
@@ -118,6 +119,8 @@ def transition_ticket(
         ticket.first_response_at = now
     ticket.updated_at = now
     ticket.save()
+    if action == "resolve":
+        index_ticket(ticket)
     changes = changed_fields(
         before, snapshot(ticket, ("status", *RESOLUTION_FIELDS, "first_time_fix", "reopen_count"))
     )
@@ -308,6 +311,8 @@ def update_ticket(*, actor: User | None, ticket: Ticket, **changes: Any) -> Tick
     if not diff:
         return ticket
     _touch(ticket, list(DETAIL_FIELDS))
+    if {"title", "description"} & set(diff):
+        index_ticket(ticket)
     record_event(
         ticket=ticket, actor=actor, kind=EventKind.UPDATED, public=True, data={"fields": sorted(diff)}
     )

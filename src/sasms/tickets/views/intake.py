@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -15,6 +16,7 @@ from sasms.core.errors import ServiceError
 from sasms.core.forms import add_service_error
 from sasms.tickets import selectors, services
 from sasms.tickets.forms import IntakeForm
+from sasms.tickets.search import similar_resolved
 from sasms.tickets.views.common import staff_actor
 
 
@@ -35,6 +37,17 @@ def intake_view(request: HttpRequest) -> HttpResponse:
         if caller is not None:
             initial.update(organisation=caller.organisation_id, requester=caller.pk)
     form = IntakeForm(request.POST or None, initial=initial)
+    # As the agent describes the problem, similar requests solved before show beside the form.
+    for name in ("title", "description"):
+        form.fields[name].widget.attrs.update(
+            {
+                "hx-get": reverse("tickets:intake_similar"),
+                "hx-trigger": "input changed delay:500ms",
+                "hx-target": "#similar-results",
+                "hx-include": "#id_title, #id_description",
+                "hx-sync": "closest form:replace",
+            }
+        )
     organisation = _organisation(request.POST.get("organisation") or str(initial.get("organisation", "")))
     form.fields["requester"].queryset = (  # type: ignore[attr-defined]
         Contact.objects.filter(organisation=organisation) if organisation else Contact.objects.none()
@@ -109,4 +122,15 @@ def server_lookup_view(request: HttpRequest) -> HttpResponse:
         request,
         "tickets/_intake_servers.html",
         {"rows": rows, "recent": recent, "query": request.GET.get("server_identifier", "")},
+    )
+
+
+@login_required
+@require_GET
+def similar_view(request: HttpRequest) -> HttpResponse:
+    """Resolved or closed requests like the one being typed in, with their highlighted text."""
+    actor = staff_actor(request)
+    text = f"{request.GET.get('title', '')} {request.GET.get('description', '')}"
+    return render(
+        request, "tickets/_intake_similar.html", {"similar": similar_resolved(actor=actor, text=text)}
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
@@ -91,6 +92,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if postgres_only:
         config.hook.pytest_deselected(items=postgres_only)
         items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    """Code called outside a request speaks English in tests, whatever an earlier test activated.
+
+    Each request still picks its own language (cookie, profile, Accept-Language, else zh-hans), but
+    the language a request activates stays active in the thread afterwards; without this, service
+    messages asserted by later tests would depend on test order.
+    """
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

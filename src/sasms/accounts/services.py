@@ -9,13 +9,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -35,9 +34,10 @@ from sasms.accounts.models import (
 )
 from sasms.accounts.roles import CUSTOMER_ROLES, STAFF_ROLES, Capability, Role
 from sasms.core.audit import changed_fields, record_audit, snapshot
-from sasms.core.errors import Conflict, PermissionDenied, ServiceError
+from sasms.core.errors import PermissionDenied, ServiceError
 from sasms.core.outbox import enqueue_email
 from sasms.core.permissions import require
+from sasms.core.writes import TIME_ZONES, apply_changes, full_clean_or_refuse, save_or_conflict
 
 if TYPE_CHECKING:
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -48,41 +48,11 @@ USER_FIELDS = ("email", "full_name", "phone", "organisation", "role", "language"
 PROFILE_FIELDS = ("full_name", "phone", "language", "time_zone")
 TEAM_FIELDS = ("name", "kind", "region", "email", "lead")
 TOKEN_PREFIX = "sasms_"
-_TIME_ZONES = frozenset(available_timezones())
 
 
 def _check_time_zone(value: str, field: str = "time_zone") -> None:
-    if value not in _TIME_ZONES:
+    if value not in TIME_ZONES:
         raise ServiceError(_("Unknown time zone."), fields={field: [_("Unknown time zone: %s") % value]})
-
-
-def _apply(instance: Any, fields: tuple[str, ...], changes: dict[str, Any]) -> dict[str, list[Any]]:
-    unknown = set(changes) - set(fields)
-    if unknown:
-        raise ServiceError(
-            _("Unknown fields."),
-            fields={name: [_("This field cannot be changed.")] for name in sorted(unknown)},
-        )
-    before = snapshot(instance, fields)
-    for name, value in changes.items():
-        setattr(instance, name, value)
-    return changed_fields(before, snapshot(instance, fields))
-
-
-def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
-    try:
-        # Uniqueness is left to the database constraints, which also hold under concurrency.
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        raise ServiceError(_("Please correct the errors below."), fields=exc.message_dict) from exc
-
-
-def _save_unique(instance: Any, message: str, field: str) -> None:
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        raise Conflict(message, fields={field: [message]}) from exc
 
 
 # --- Organisations and contacts ------------------------------------------------------------------
@@ -95,10 +65,10 @@ def create_organisation(
     if actor is not None:
         require(actor, Capability.MANAGE_ORGANISATIONS)
     organisation = Organisation(name=name.strip(), code=code.strip(), kind=kind)
-    _apply(organisation, ORGANISATION_FIELDS, details)
+    apply_changes(organisation, ORGANISATION_FIELDS, details)
     _check_time_zone(organisation.time_zone)
-    _full_clean(organisation)
-    _save_unique(organisation, _("An organisation with this name already exists."), "name")
+    full_clean_or_refuse(organisation)
+    save_or_conflict(organisation, _("An organisation with this name already exists."), "name")
     record_audit(
         actor=actor,
         action="organisation.create",
@@ -118,12 +88,12 @@ def update_organisation(*, actor: User, organisation: Organisation, **changes: A
             _("The kind of an organisation with users cannot change."),
             fields={"kind": [_("The kind of an organisation with users cannot change.")]},
         )
-    diff = _apply(organisation, ORGANISATION_FIELDS, changes)
+    diff = apply_changes(organisation, ORGANISATION_FIELDS, changes)
     if not diff:
         return organisation
     _check_time_zone(organisation.time_zone)
-    _full_clean(organisation)
-    _save_unique(organisation, _("An organisation with this name already exists."), "name")
+    full_clean_or_refuse(organisation)
+    save_or_conflict(organisation, _("An organisation with this name already exists."), "name")
     record_audit(
         actor=actor,
         action="organisation.update",
@@ -146,8 +116,8 @@ def _require_org_manager(actor: User, organisation: Organisation) -> None:
 def add_contact(*, actor: User, organisation: Organisation, name: str, **details: Any) -> Contact:
     _require_org_manager(actor, organisation)
     contact = Contact(organisation=organisation, name=name.strip())
-    _apply(contact, CONTACT_FIELDS, details)
-    _full_clean(contact)
+    apply_changes(contact, CONTACT_FIELDS, details)
+    full_clean_or_refuse(contact)
     if contact.is_primary:
         Contact.objects.filter(organisation=organisation, is_primary=True).update(is_primary=False)
     contact.save()
@@ -164,8 +134,8 @@ def add_contact(*, actor: User, organisation: Organisation, name: str, **details
 @transaction.atomic
 def update_contact(*, actor: User, contact: Contact, **changes: Any) -> Contact:
     _require_org_manager(actor, contact.organisation)
-    diff = _apply(contact, CONTACT_FIELDS, changes)
-    _full_clean(contact)
+    diff = apply_changes(contact, CONTACT_FIELDS, changes)
+    full_clean_or_refuse(contact)
     if contact.is_primary and "is_primary" in diff:
         Contact.objects.filter(organisation_id=contact.organisation_id, is_primary=True).exclude(
             pk=contact.pk
@@ -234,7 +204,7 @@ def create_user(
     _check_role_fits_organisation(role, organisation)
     email = (email or "").strip().lower()
     user = User(email=email, full_name=full_name.strip(), organisation=organisation, role=role)
-    _apply(user, USER_FIELDS, details)
+    apply_changes(user, USER_FIELDS, details)
     _check_time_zone(user.time_zone)
     if password:
         try:
@@ -244,8 +214,8 @@ def create_user(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    _full_clean(user, exclude=["password"])
-    _save_unique(user, _("A user with this e-mail address already exists."), "email")
+    full_clean_or_refuse(user, exclude=["password"])
+    save_or_conflict(user, _("A user with this e-mail address already exists."), "email")
     record_audit(
         actor=actor,
         action="user.create",
@@ -271,12 +241,12 @@ def update_user(*, actor: User, user: User, **changes: Any) -> User:
         raise ServiceError(message, fields={"role": [message]})
     if "email" in changes:
         changes["email"] = str(changes["email"]).strip().lower()
-    diff = _apply(user, USER_FIELDS, changes)
+    diff = apply_changes(user, USER_FIELDS, changes)
     if not diff:
         return user
     _check_time_zone(user.time_zone)
-    _full_clean(user, exclude=["password"])
-    _save_unique(user, _("A user with this e-mail address already exists."), "email")
+    full_clean_or_refuse(user, exclude=["password"])
+    save_or_conflict(user, _("A user with this e-mail address already exists."), "email")
     if "is_active" in diff and not user.is_active:
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     record_audit(actor=actor, action="user.update", target=user, changes=diff, organisation=user.organisation)
@@ -287,11 +257,11 @@ def update_user(*, actor: User, user: User, **changes: Any) -> User:
 def update_profile(*, actor: User, **changes: Any) -> User:
     """The signed-in user's own name, phone, language and time zone."""
     user = User.objects.select_for_update().get(pk=actor.pk)
-    diff = _apply(user, PROFILE_FIELDS, changes)
+    diff = apply_changes(user, PROFILE_FIELDS, changes)
     if not diff:
         return user
     _check_time_zone(user.time_zone)
-    _full_clean(user, exclude=["password"])
+    full_clean_or_refuse(user, exclude=["password"])
     user.save(update_fields=list(diff))
     record_audit(
         actor=actor, action="profile.update", target=user, changes=diff, organisation=user.organisation
@@ -378,9 +348,9 @@ def create_team(*, actor: User | None, name: str, kind: str, **details: Any) -> 
     if kind not in TeamKind.values:
         raise ServiceError(_("Unknown team kind."), fields={"kind": [_("Unknown team kind.")]})
     team = Team(name=name.strip(), kind=kind)
-    _apply(team, TEAM_FIELDS, details)
-    _full_clean(team)
-    _save_unique(team, _("A team with this name already exists."), "name")
+    apply_changes(team, TEAM_FIELDS, details)
+    full_clean_or_refuse(team)
+    save_or_conflict(team, _("A team with this name already exists."), "name")
     record_audit(
         actor=actor,
         action="team.create",
@@ -393,9 +363,9 @@ def create_team(*, actor: User | None, name: str, kind: str, **details: Any) -> 
 @transaction.atomic
 def update_team(*, actor: User, team: Team, **changes: Any) -> Team:
     require(actor, Capability.MANAGE_TEAMS)
-    diff = _apply(team, TEAM_FIELDS, changes)
-    _full_clean(team)
-    _save_unique(team, _("A team with this name already exists."), "name")
+    diff = apply_changes(team, TEAM_FIELDS, changes)
+    full_clean_or_refuse(team)
+    save_or_conflict(team, _("A team with this name already exists."), "name")
     record_audit(actor=actor, action="team.update", target=team, changes=diff)
     return team
 

@@ -8,11 +8,8 @@ and the demo call these (the demo and importer may bulk-write for speed, see ``i
 import datetime
 import decimal
 from typing import Any
-from zoneinfo import available_timezones
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +19,7 @@ from sasms.assets.models import Component, Server, ServerModel, Site, SiteKind, 
 from sasms.core.audit import changed_fields, record_audit, snapshot
 from sasms.core.errors import Conflict, ServiceError
 from sasms.core.permissions import require
+from sasms.core.writes import TIME_ZONES, apply_changes, full_clean_or_refuse, save_or_conflict
 
 VENDOR_FIELDS = ("name", "code", "website", "support_phone")
 SERVER_MODEL_FIELDS = ("vendor", "name", "generation", "form_factor", "release_date", "eol_date", "eosl_date")
@@ -68,44 +66,6 @@ COMPONENT_FIELDS = (
     "removal_reason",
     "service_request_ref",
 )
-_TIME_ZONES = frozenset(available_timezones())
-
-
-def _apply(instance: Model, fields: tuple[str, ...], changes: dict[str, Any]) -> dict[str, list[Any]]:
-    """Set ``changes`` on ``instance`` and return the diff; unknown names are refused by name."""
-    unknown = set(changes) - set(fields)
-    if unknown:
-        raise ServiceError(
-            _("Unknown fields."),
-            fields={name: [_("This field cannot be changed.")] for name in sorted(unknown)},
-        )
-    before = snapshot(instance, fields)
-    for name, value in changes.items():
-        if isinstance(value, str):
-            value = value.strip()
-        setattr(instance, name, value)
-    return changed_fields(before, snapshot(instance, fields))
-
-
-def _full_clean(instance: Model, errors: dict[str, list[str]] | None = None) -> None:
-    """Model validation plus the use case's own ``errors``, reported together."""
-    collected: dict[str, list[str]] = {k: list(v) for k, v in (errors or {}).items()}
-    try:
-        # Uniqueness is left to the database constraints, which also hold under concurrency.
-        instance.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            collected.setdefault(name, []).extend(messages)
-    if collected:
-        raise ServiceError(_("Please correct the errors below."), fields=collected)
-
-
-def _save_unique(instance: Model, message: str, field: str) -> None:
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        raise Conflict(message, fields={field: [message]}) from exc
 
 
 # --- Vendors and server models --------------------------------------------------------------------
@@ -116,9 +76,9 @@ def create_vendor(*, actor: User | None, name: str, code: str, **details: Any) -
     if actor is not None:
         require(actor, Capability.MANAGE_ASSETS)
     vendor = Vendor()
-    _apply(vendor, VENDOR_FIELDS, {"name": name, "code": code, **details})
-    _full_clean(vendor)
-    _save_unique(vendor, _("A vendor with this name or code already exists."), "name")
+    apply_changes(vendor, VENDOR_FIELDS, {"name": name, "code": code, **details})
+    full_clean_or_refuse(vendor)
+    save_or_conflict(vendor, _("A vendor with this name or code already exists."), "name")
     record_audit(
         actor=actor,
         action="vendor.create",
@@ -132,11 +92,11 @@ def create_vendor(*, actor: User | None, name: str, code: str, **details: Any) -
 def update_vendor(*, actor: User, vendor: Vendor, **changes: Any) -> Vendor:
     require(actor, Capability.MANAGE_ASSETS)
     vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
-    diff = _apply(vendor, VENDOR_FIELDS, changes)
+    diff = apply_changes(vendor, VENDOR_FIELDS, changes)
     if not diff:
         return vendor
-    _full_clean(vendor)
-    _save_unique(vendor, _("A vendor with this name or code already exists."), "name")
+    full_clean_or_refuse(vendor)
+    save_or_conflict(vendor, _("A vendor with this name or code already exists."), "name")
     record_audit(actor=actor, action="vendor.update", target=vendor, changes=diff)
     return vendor
 
@@ -155,9 +115,9 @@ def create_server_model(*, actor: User | None, vendor: Vendor, name: str, **deta
     if actor is not None:
         require(actor, Capability.MANAGE_ASSETS)
     model = ServerModel()
-    _apply(model, SERVER_MODEL_FIELDS, {"vendor": vendor, "name": name, **details})
-    _full_clean(model, _check_model_dates(model))
-    _save_unique(model, _("This vendor already has a model with this name."), "name")
+    apply_changes(model, SERVER_MODEL_FIELDS, {"vendor": vendor, "name": name, **details})
+    full_clean_or_refuse(model, _check_model_dates(model))
+    save_or_conflict(model, _("This vendor already has a model with this name."), "name")
     record_audit(
         actor=actor,
         action="server_model.create",
@@ -174,11 +134,11 @@ def update_server_model(*, actor: User, server_model: ServerModel, **changes: An
     if "vendor" in changes and changes["vendor"].pk != model.vendor_id and model.servers.exists():
         message = _("The vendor of a model with servers cannot change.")
         raise ServiceError(message, fields={"vendor": [message]})
-    diff = _apply(model, SERVER_MODEL_FIELDS, changes)
+    diff = apply_changes(model, SERVER_MODEL_FIELDS, changes)
     if not diff:
         return model
-    _full_clean(model, _check_model_dates(model))
-    _save_unique(model, _("This vendor already has a model with this name."), "name")
+    full_clean_or_refuse(model, _check_model_dates(model))
+    save_or_conflict(model, _("This vendor already has a model with this name."), "name")
     record_audit(actor=actor, action="server_model.update", target=model, changes=diff)
     return model
 
@@ -188,7 +148,7 @@ def update_server_model(*, actor: User, server_model: ServerModel, **changes: An
 
 def _check_site(site: Site) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if site.time_zone not in _TIME_ZONES:
+    if site.time_zone not in TIME_ZONES:
         errors["time_zone"] = [_("Unknown time zone: %s") % site.time_zone]
     if site.latitude is not None and not -90 <= decimal.Decimal(site.latitude) <= 90:
         errors["latitude"] = [_("Latitude must be between -90 and 90.")]
@@ -209,9 +169,9 @@ def create_site(*, actor: User | None, organisation: Organisation, name: str, **
     if actor is not None:
         require(actor, Capability.MANAGE_ASSETS)
     site = Site()
-    _apply(site, SITE_FIELDS, {"organisation": organisation, "name": name, **details})
-    _full_clean(site, _check_site(site))
-    _save_unique(site, _("This organisation already has a site with this name."), "name")
+    apply_changes(site, SITE_FIELDS, {"organisation": organisation, "name": name, **details})
+    full_clean_or_refuse(site, _check_site(site))
+    save_or_conflict(site, _("This organisation already has a site with this name."), "name")
     record_audit(
         actor=actor,
         action="site.create",
@@ -230,11 +190,11 @@ def update_site(*, actor: User, site: Site, **changes: Any) -> Site:
     if moving and (site.servers.exists() or site.rooms.exists()):
         message = _("A site with servers or rooms cannot move to another organisation.")
         raise ServiceError(message, fields={"organisation": [message]})
-    diff = _apply(site, SITE_FIELDS, changes)
+    diff = apply_changes(site, SITE_FIELDS, changes)
     if not diff:
         return site
-    _full_clean(site, _check_site(site))
-    _save_unique(site, _("This organisation already has a site with this name."), "name")
+    full_clean_or_refuse(site, _check_site(site))
+    save_or_conflict(site, _("This organisation already has a site with this name."), "name")
     record_audit(actor=actor, action="site.update", target=site, changes=diff, organisation=site.organisation)
     return site
 
@@ -263,10 +223,12 @@ def create_server(
     if "vendor" in details:
         raise ServiceError(_("Unknown fields."), fields={"vendor": [_("The vendor follows the model.")]})
     server = Server(vendor_id=model.vendor_id)
-    _apply(server, SERVER_FIELDS, {"model": model, "serial": serial, "organisation": organisation, **details})
+    apply_changes(
+        server, SERVER_FIELDS, {"model": model, "serial": serial, "organisation": organisation, **details}
+    )
     server.vendor_id = model.vendor_id  # the vendor always follows the model
-    _full_clean(server, check_server(server))
-    _save_unique(server, _("A server with this serial number already exists for this vendor."), "serial")
+    full_clean_or_refuse(server, check_server(server))
+    save_or_conflict(server, _("A server with this serial number already exists for this vendor."), "serial")
     record_audit(
         actor=actor,
         action="server.create",
@@ -284,14 +246,14 @@ def update_server(*, actor: User, server: Server, **changes: Any) -> Server:
     if "vendor" in changes:
         raise ServiceError(_("Unknown fields."), fields={"vendor": [_("The vendor follows the model.")]})
     before = snapshot(server, SERVER_FIELDS)
-    _apply(server, SERVER_FIELDS, changes)
+    apply_changes(server, SERVER_FIELDS, changes)
     server.vendor_id = server.model.vendor_id  # moving to another vendor's model moves the vendor too
     diff = changed_fields(before, snapshot(server, SERVER_FIELDS))
     if not diff:
         return server
-    _full_clean(server, check_server(server))
+    full_clean_or_refuse(server, check_server(server))
     server.updated_at = timezone.now()
-    _save_unique(server, _("A server with this serial number already exists for this vendor."), "serial")
+    save_or_conflict(server, _("A server with this serial number already exists for this vendor."), "serial")
     record_audit(
         actor=actor, action="server.update", target=server, changes=diff, organisation=server.organisation
     )
@@ -313,8 +275,8 @@ def add_component(*, actor: User | None, server: Server, kind: str, **details: A
     if actor is not None:
         require(actor, Capability.MANAGE_ASSETS)
     component = Component(server=server)
-    _apply(component, COMPONENT_FIELDS, {"kind": kind, **details})
-    _full_clean(component, _check_component(component))
+    apply_changes(component, COMPONENT_FIELDS, {"kind": kind, **details})
+    full_clean_or_refuse(component, _check_component(component))
     component.save()
     record_audit(
         actor=actor,
@@ -330,10 +292,10 @@ def add_component(*, actor: User | None, server: Server, kind: str, **details: A
 def update_component(*, actor: User, component: Component, **changes: Any) -> Component:
     require(actor, Capability.MANAGE_ASSETS)
     component = Component.objects.select_for_update().select_related("server").get(pk=component.pk)
-    diff = _apply(component, COMPONENT_FIELDS, changes)
+    diff = apply_changes(component, COMPONENT_FIELDS, changes)
     if not diff:
         return component
-    _full_clean(component, _check_component(component))
+    full_clean_or_refuse(component, _check_component(component))
     component.save()
     record_audit(
         actor=actor,
@@ -364,7 +326,7 @@ def remove_component(
         raise ServiceError(
             _("Please correct the errors below."), fields={"removal_reason": [_("Say why it was removed.")]}
         )
-    diff = _apply(
+    diff = apply_changes(
         component,
         COMPONENT_FIELDS,
         {
@@ -373,7 +335,7 @@ def remove_component(
             "service_request_ref": service_request_ref or component.service_request_ref,
         },
     )
-    _full_clean(component, _check_component(component))
+    full_clean_or_refuse(component, _check_component(component))
     component.save()
     record_audit(
         actor=actor,

@@ -10,10 +10,8 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,8 +30,9 @@ from sasms.contracts.models import (
 )
 from sasms.contracts.reminders import organisation_zone
 from sasms.core.audit import changed_fields, record_audit, snapshot
-from sasms.core.errors import Conflict, ServiceError
+from sasms.core.errors import ServiceError
 from sasms.core.permissions import require
+from sasms.core.writes import apply_changes, full_clean_or_refuse, save_or_conflict
 
 PRODUCT_FIELDS = (
     "code",
@@ -64,39 +63,6 @@ DOCUMENT_EXTENSIONS = frozenset(
 )
 
 
-def _apply(instance: Model, fields: tuple[str, ...], changes: dict[str, Any]) -> dict[str, list[Any]]:
-    unknown = set(changes) - set(fields)
-    if unknown:
-        raise ServiceError(
-            _("Unknown fields."),
-            fields={name: [_("This field cannot be changed.")] for name in sorted(unknown)},
-        )
-    before = snapshot(instance, fields)
-    for name, value in changes.items():
-        setattr(instance, name, value.strip() if isinstance(value, str) else value)
-    return changed_fields(before, snapshot(instance, fields))
-
-
-def _full_clean(instance: Model, errors: dict[str, list[str]] | None = None) -> None:
-    collected: dict[str, list[str]] = {k: list(v) for k, v in (errors or {}).items()}
-    try:
-        # Uniqueness is left to the database constraints, which also hold under concurrency.
-        instance.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            collected.setdefault(name, []).extend(messages)
-    if collected:
-        raise ServiceError(_("Please correct the errors below."), fields=collected)
-
-
-def _save_unique(instance: Model, message: str, field: str) -> None:
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        raise Conflict(message, fields={field: [message]}) from exc
-
-
 def local_today(organisation: Organisation) -> datetime.date:
     """Today in the customer's time zone: contract dates are the customer's calendar days."""
     return timezone.now().astimezone(organisation_zone(organisation)).date()
@@ -123,7 +89,7 @@ def _set_targets(product: ServiceProduct, targets: dict[str, dict[str, int | Non
     existing = {t.priority: t for t in ServiceTarget.objects.filter(product=product)}
     for priority, values in targets.items():
         target = existing.get(priority) or ServiceTarget(product=product, priority=priority)
-        for name, pair in _apply(target, TARGET_FIELDS, values).items():
+        for name, pair in apply_changes(target, TARGET_FIELDS, values).items():
             diff[f"{priority}.{name}"] = pair
         target.save()
     return diff
@@ -141,9 +107,9 @@ def create_product(
     if actor is not None:
         require(actor, Capability.MANAGE_SLA)
     product = ServiceProduct()
-    _apply(product, PRODUCT_FIELDS, {"code": code, "name": name, **details})
-    _full_clean(product)
-    _save_unique(product, _("A product with this code already exists."), "code")
+    apply_changes(product, PRODUCT_FIELDS, {"code": code, "name": name, **details})
+    full_clean_or_refuse(product)
+    save_or_conflict(product, _("A product with this code already exists."), "code")
     diff = changed_fields({}, snapshot(product, PRODUCT_FIELDS))
     diff.update(_set_targets(product, {p: {} for p in Priority.values} | (targets or {})))
     record_audit(actor=actor, action="service_product.create", target=product, changes=diff)
@@ -160,10 +126,10 @@ def update_product(
 ) -> ServiceProduct:
     require(actor, Capability.MANAGE_SLA)
     product = ServiceProduct.objects.select_for_update().get(pk=product.pk)
-    diff = _apply(product, PRODUCT_FIELDS, changes)
+    diff = apply_changes(product, PRODUCT_FIELDS, changes)
     if diff:
-        _full_clean(product)
-        _save_unique(product, _("A product with this code already exists."), "code")
+        full_clean_or_refuse(product)
+        save_or_conflict(product, _("A product with this code already exists."), "code")
     diff.update(_set_targets(product, targets or {}))
     if diff:
         record_audit(actor=actor, action="service_product.update", target=product, changes=diff)
@@ -199,9 +165,9 @@ def create_contract(
         require(actor, Capability.MANAGE_SLA)
     contract = Contract()
     values = {"number": number, "organisation": organisation, "product": product, **details}
-    _apply(contract, CONTRACT_FIELDS, {**values, "start_date": start_date, "end_date": end_date})
-    _full_clean(contract, _check_contract(contract))
-    _save_unique(contract, _("A contract with this number already exists."), "number")
+    apply_changes(contract, CONTRACT_FIELDS, {**values, "start_date": start_date, "end_date": end_date})
+    full_clean_or_refuse(contract, _check_contract(contract))
+    save_or_conflict(contract, _("A contract with this number already exists."), "number")
     record_audit(
         actor=actor,
         action="contract.create",
@@ -226,13 +192,13 @@ def update_contract(*, actor: User, contract: Contract, **changes: Any) -> Contr
     if moving and (contract.status != ContractStatus.DRAFT or contract.coverage.exists()):
         message = _("Only a draft contract without covered servers can move to another customer.")
         raise ServiceError(message, fields={"organisation": [message]})
-    diff = _apply(contract, CONTRACT_FIELDS, changes)
+    diff = apply_changes(contract, CONTRACT_FIELDS, changes)
     if not diff:
         return contract
     # On an expired contract a later end date is how a renewal starts; activation follows.
-    _full_clean(contract, _check_contract(contract))
+    full_clean_or_refuse(contract, _check_contract(contract))
     contract.updated_at = timezone.now()
-    _save_unique(contract, _("A contract with this number already exists."), "number")
+    save_or_conflict(contract, _("A contract with this number already exists."), "number")
     record_audit(
         actor=actor,
         action="contract.update",

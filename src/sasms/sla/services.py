@@ -9,7 +9,6 @@ import datetime
 from collections.abc import Iterable, Mapping
 from itertools import pairwise
 from typing import Any
-from zoneinfo import available_timezones
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,6 +20,7 @@ from sasms.accounts.roles import Capability
 from sasms.core.audit import changed_fields, record_audit, snapshot
 from sasms.core.errors import Conflict, ServiceError
 from sasms.core.permissions import require
+from sasms.core.writes import TIME_ZONES
 from sasms.sla.calendar_math import DAY_MINUTES, Interval
 from sasms.sla.models import (
     BusinessCalendar,
@@ -36,7 +36,6 @@ from sasms.sla.presets import PRESET_HOURS, preset_for, replace_seeded_days
 
 CALENDAR_FIELDS = ("name", "code", "description", "time_zone", "holiday_region", "is_active")
 SPECIAL_DAY_FIELDS = ("date", "kind", "name", "start_minute", "end_minute")
-_TIME_ZONES = frozenset(available_timezones())
 WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -49,7 +48,7 @@ def _check_calendar_values(calendar: BusinessCalendar) -> None:
         raise _invalid("name", _("This field is required."))
     if not calendar.code.strip():
         raise _invalid("code", _("This field is required."))
-    if calendar.time_zone not in _TIME_ZONES:
+    if calendar.time_zone not in TIME_ZONES:
         raise _invalid("time_zone", _("Unknown time zone: %s") % calendar.time_zone)
     if calendar.holiday_region not in HolidayRegion.values:
         raise _invalid("holiday_region", _("Unknown holiday region."))

@@ -18,13 +18,14 @@ Decisions (see also the contracts section of the README/issue note):
 """
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, gettext_noop
 
 from sasms.assets.models import Server, ServerStatus
 from sasms.contracts.models import Contract, ContractStatus, Priority, ServiceProduct
@@ -36,6 +37,32 @@ Reason = Literal[
 _NO_TARGET = 10**9
 
 
+# The sentence for each outcome, translated when shown: a request keeps the message key and its
+# values in its entitlement snapshot, so each reader sees it in their own language.
+MESSAGES: dict[str, str] = {
+    "decommissioned": gettext_noop("The server is decommissioned."),
+    "contract": gettext_noop("Covered by contract %(number)s (%(product)s) until %(end)s."),
+    "warranty": gettext_noop("Covered by the base warranty until %(end)s."),
+    "eosl": gettext_noop(
+        "The model reached end of service life on %(date)s; no contract covers it past EOSL."
+    ),
+    "contract_terminated": gettext_noop("Contract %(number)s was terminated."),
+    "contract_ended": gettext_noop("Contract %(number)s ended on %(end)s."),
+    "warranty_ended": gettext_noop("The base warranty ended on %(end)s and the server is on no contract."),
+    "contract_starts": gettext_noop("Contract %(number)s starts on %(start)s."),
+    "not_on_contract": gettext_noop("The server is on no active contract and has no base warranty."),
+    "no_server": gettext_noop("No server was named."),
+}
+
+
+def describe(message: str, params: Mapping[str, str] | None = None) -> str:
+    """The outcome ``message`` in the active language; empty for an unknown key."""
+    template = MESSAGES.get(message)
+    if template is None:
+        return ""
+    return gettext(template) % dict(params) if params else gettext(template)
+
+
 @dataclass(frozen=True)
 class Entitlement:
     covered: bool
@@ -44,7 +71,12 @@ class Entitlement:
     product: ServiceProduct | None
     coverage_ends: datetime.date | None
     reason: Reason
-    reason_text: str
+    message: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def reason_text(self) -> str:
+        return describe(self.message, self.params)
 
 
 def server_time_zone(server: Server) -> ZoneInfo:
@@ -88,11 +120,11 @@ def entitlement_for(*, server: Server, at: datetime.datetime | None = None) -> E
     """The best coverage of ``server`` at ``at`` (now by default), or the reason there is none."""
     day = local_day(server, at)
 
-    def none(reason: Reason, text: str) -> Entitlement:
-        return Entitlement(False, "none", None, None, None, reason, text)
+    def none(reason: Reason, message: str, **params: str) -> Entitlement:
+        return Entitlement(False, "none", None, None, None, reason, message, params)
 
     if server.status == ServerStatus.DECOMMISSIONED:
-        return none("decommissioned", _("The server is decommissioned."))
+        return none("decommissioned", "decommissioned")
 
     eosl_date = server.model.eosl_date
     past_eosl = eosl_date is not None and eosl_date <= day
@@ -107,50 +139,31 @@ def entitlement_for(*, server: Server, at: datetime.datetime | None = None) -> E
     usable = [c for c in in_force if c.covers_eosl or not past_eosl]
     if usable:
         best = min(usable, key=rank_key)
-        text = _("Covered by contract %(number)s (%(product)s) until %(end)s.") % {
-            "number": best.number,
-            "product": best.product.name,
-            "end": _day(best.end_date),
-        }
-        return Entitlement(True, "contract", best, best.product, best.end_date, "contract", text)
+        params = {"number": best.number, "product": best.product.name, "end": _day(best.end_date)}
+        return Entitlement(
+            True, "contract", best, best.product, best.end_date, "contract", "contract", params
+        )
 
     warranty_started = server.warranty_start is None or server.warranty_start <= day
     in_warranty = server.warranty_end is not None and warranty_started and day <= server.warranty_end
     if in_warranty and not past_eosl:
         assert server.warranty_end is not None
-        text = _("Covered by the base warranty until %(end)s.") % {"end": _day(server.warranty_end)}
-        return Entitlement(True, "warranty", None, None, server.warranty_end, "warranty", text)
+        params = {"end": _day(server.warranty_end)}
+        return Entitlement(True, "warranty", None, None, server.warranty_end, "warranty", "warranty", params)
 
     if past_eosl:
         assert eosl_date is not None
-        return none(
-            "eosl",
-            _("The model reached end of service life on %(date)s; no contract covers it past EOSL.")
-            % {"date": _day(eosl_date)},
-        )
+        return none("eosl", "eosl", date=_day(eosl_date))
     ended = [c for c in contracts if c.status != ContractStatus.DRAFT and c.start_date <= day]
     if ended:
         last = max(ended, key=lambda c: (c.end_date, c.pk))
         if last.status == ContractStatus.TERMINATED:
-            text = _("Contract %(number)s was terminated.") % {"number": last.number}
-        else:
-            text = _("Contract %(number)s ended on %(end)s.") % {
-                "number": last.number,
-                "end": _day(last.end_date),
-            }
-        return none("contract_expired", text)
+            return none("contract_expired", "contract_terminated", number=last.number)
+        return none("contract_expired", "contract_ended", number=last.number, end=_day(last.end_date))
     if server.warranty_end is not None and server.warranty_end < day:
-        return none(
-            "warranty_ended",
-            _("The base warranty ended on %(end)s and the server is on no contract.")
-            % {"end": _day(server.warranty_end)},
-        )
+        return none("warranty_ended", "warranty_ended", end=_day(server.warranty_end))
     upcoming = [c for c in contracts if c.status == ContractStatus.ACTIVE and c.start_date > day]
     if upcoming:
         first = min(upcoming, key=lambda c: c.start_date)
-        text = _("Contract %(number)s starts on %(start)s.") % {
-            "number": first.number,
-            "start": _day(first.start_date),
-        }
-        return none("not_on_contract", text)
-    return none("not_on_contract", _("The server is on no active contract and has no base warranty."))
+        return none("not_on_contract", "contract_starts", number=first.number, start=_day(first.start_date))
+    return none("not_on_contract", "not_on_contract")

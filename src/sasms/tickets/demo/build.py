@@ -115,6 +115,8 @@ def _snapshot(
                     "covered": True,
                     "source": "contract",
                     "reason": "contract",
+                    "message": "contract",
+                    "params": {"number": number, "product": name, "end": f"{end:%Y-%m-%d}"},
                     "reason_text": f"Covered by contract {number} ({name}) until {end:%Y-%m-%d}.",
                     "contract_number": number,
                     "product_code": code,
@@ -127,6 +129,7 @@ def _snapshot(
             "covered": False,
             "source": "none",
             "reason": "no_server",
+            "message": "no_server",
             "reason_text": "No server was named.",
         }
     _pk, warranty_start, warranty_end = server
@@ -135,6 +138,8 @@ def _snapshot(
             "covered": True,
             "source": "warranty",
             "reason": "warranty",
+            "message": "warranty",
+            "params": {"end": f"{warranty_end:%Y-%m-%d}"},
             "reason_text": f"Covered by the base warranty until {warranty_end:%Y-%m-%d}.",
             "coverage_ends": warranty_end.isoformat(),
             "targets": {},
@@ -143,6 +148,8 @@ def _snapshot(
         "covered": False,
         "source": "none",
         "reason": "warranty_ended",
+        "message": "warranty_ended" if warranty_end else "not_on_contract",
+        "params": {"end": f"{warranty_end:%Y-%m-%d}"} if warranty_end else {},
         "reason_text": f"The base warranty ended on {warranty_end:%Y-%m-%d}."
         if warranty_end
         else "No base warranty.",

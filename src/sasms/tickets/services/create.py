@@ -5,7 +5,7 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sasms.accounts.models import Contact, Organisation, Team, User
@@ -62,12 +62,17 @@ def entitlement_snapshot(server: Server | None, at: datetime.datetime) -> dict[s
             "covered": False,
             "source": "none",
             "reason": "no_server",
-            "reason_text": _("No server was named."),
+            "message": "no_server",
+            "params": {},
+            "reason_text": "No server was named.",
             "taken_at": at.isoformat(),
         }
-    from sasms.contracts.entitlement import entitlement_for  # contracts depend on assets, not on us
+    # contracts depend on assets, not on us
+    from sasms.contracts.entitlement import describe, entitlement_for
 
     result = entitlement_for(server=server, at=at)
+    with translation.override("en"):
+        english_text = describe(result.message, result.params)
     product = result.product
     targets = {}
     if product is not None:
@@ -83,7 +88,10 @@ def entitlement_snapshot(server: Server | None, at: datetime.datetime) -> dict[s
         "covered": result.covered,
         "source": result.source,
         "reason": result.reason,
-        "reason_text": result.reason_text,
+        # Shown through the message key in the reader's language; the English text is for exports.
+        "message": result.message,
+        "params": result.params,
+        "reason_text": english_text,
         "contract_id": result.contract.pk if result.contract else None,
         "contract_number": result.contract.number if result.contract else "",
         "product_code": product.code if product else "",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 
 from sasms.tickets.choices import LinkKind, Status
@@ -20,6 +22,16 @@ def link_label(value: str) -> str:
         return str(LinkKind(value).label)
     except ValueError:
         return value
+
+
+@register.filter
+def entitlement_text(snapshot: dict[str, Any]) -> str:
+    """The request's entitlement sentence in the reader's language (older snapshots keep their text)."""
+    from sasms.contracts.entitlement import describe
+
+    return describe(str(snapshot.get("message", "")), snapshot.get("params")) or str(
+        snapshot.get("reason_text", "")
+    )
 
 
 @register.filter

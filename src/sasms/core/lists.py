@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 import django_filters
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -95,7 +96,7 @@ class ListPage(LoginRequiredMixin, View):
     row_actions_template: ClassVar[str | None] = None
 
     def get_queryset(self) -> QuerySet[Any]:
-        raise NotImplementedError  # each page names its selector
+        raise ImproperlyConfigured(f"{type(self).__name__} must name its selector in get_queryset().")
 
     def can_create(self) -> bool:
         return False

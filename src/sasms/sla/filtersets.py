@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.filtersets import SearchFilterSet
-from sasms.sla.models import BusinessCalendar, Coverage, SpecialDay, SpecialDayKind
+from sasms.sla.models import BusinessCalendar, Coverage, EscalationPolicy, SpecialDay, SpecialDayKind
 
 
 class CalendarFilterSet(SearchFilterSet):
@@ -19,10 +19,22 @@ class CalendarFilterSet(SearchFilterSet):
 class SpecialDayFilterSet(django_filters.FilterSet):
     calendar = django_filters.NumberFilter(label=_("Calendar"), field_name="calendar_id")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=SpecialDayKind.choices)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="date", lookup_expr="year")
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="date", lookup_expr="year", min_value=1970, max_value=2200
+    )
     since = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte")
     until = django_filters.DateFilter(label=_("Until"), field_name="date", lookup_expr="lte")
 
     class Meta:
         model = SpecialDay
         fields = ["calendar", "kind", "year", "since", "until"]
+
+
+class PolicyFilterSet(SearchFilterSet):
+    search_fields = ("name", "priorities")
+    around_the_clock = django_filters.BooleanFilter(label=_("Around the clock"))
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = EscalationPolicy
+        fields = ["q", "around_the_clock", "is_active"]

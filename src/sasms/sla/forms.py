@@ -4,9 +4,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.forms import TIME_ZONE_CHOICES
+from sasms.accounts.models import Organisation, OrganisationKind
 from sasms.core.errors import ServiceError
 from sasms.sla.calendar_math import DAY_MINUTES, Interval
 from sasms.sla.models import Coverage, HolidayRegion, SpecialDayKind, Weekday
@@ -150,3 +152,99 @@ class CalculatorForm(forms.Form):
         if data.get("duration_minutes") is None and data.get("end") is None and not self.errors:
             self.add_error("duration_minutes", _("Give a duration, an end time, or both."))
         return data
+
+
+class AttainmentForm(forms.Form):
+    """Filters of the SLA attainment report; an empty form means the last 90 days by contract."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    group = forms.ChoiceField(label=_("Group by"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Customer"), queryset=Organisation.objects.none(), required=False
+    )
+    priority = forms.ChoiceField(label=_("Priority"), required=False)
+    clock = forms.ChoiceField(label=_("Clock"), required=False)
+
+    def __init__(self, *args: Any, staff: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from sasms.sla.models import ClockKind
+        from sasms.sla.reports import GROUPS
+        from sasms.tickets.choices import Priority
+
+        group: Any = self.fields["group"]
+        group.choices = list(GROUPS.items())
+        priority: Any = self.fields["priority"]
+        priority.choices = [("", "—"), *Priority.choices]
+        clock: Any = self.fields["clock"]
+        clock.choices = [("", "—"), *ClockKind.choices]
+        organisation: Any = self.fields["organisation"]
+        if staff:
+            organisation.queryset = Organisation.objects.filter(kind=OrganisationKind.CUSTOMER).order_by(
+                "name"
+            )
+        else:
+            del self.fields["organisation"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        today = timezone.localdate()
+        cleaned["end"] = cleaned.get("end") or today
+        cleaned["start"] = cleaned.get("start") or cleaned["end"] - datetime.timedelta(days=90)
+        cleaned["group"] = cleaned.get("group") or "contract"
+        if cleaned["start"] > cleaned["end"]:
+            self.add_error("end", _("The end must not be before the start."))
+        elif (cleaned["end"] - cleaned["start"]).days > 3 * 366:
+            self.add_error("start", _("Choose a period of at most three years."))
+        return cleaned
+
+
+class PolicyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    priorities = forms.MultipleChoiceField(
+        label=_("Priorities"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every priority without a policy of its own."),
+    )
+    around_the_clock = forms.BooleanField(
+        label=_("Fires around the clock (7×24)"),
+        required=False,
+        help_text=_("Otherwise a step that falls due outside the clock's business hours waits for them."),
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from sasms.tickets.choices import Priority
+
+        priorities: Any = self.fields["priorities"]
+        priorities.choices = Priority.choices
+
+
+class StepForm(forms.Form):
+    clock_kind = forms.ChoiceField(label=_("Clock"), required=False)
+    fraction = forms.DecimalField(
+        label=_("At share of target"), required=False, min_value=0.01, max_value=5, decimal_places=2
+    )
+    actions = forms.MultipleChoiceField(
+        label=_("Actions"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from sasms.sla.models import ClockKind, EscalationAction
+
+        clock: Any = self.fields["clock_kind"]
+        clock.choices = [("", _("Every clock")), *ClockKind.choices]
+        actions: Any = self.fields["actions"]
+        actions.choices = EscalationAction.choices
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("fraction") is not None and not cleaned.get("actions"):
+            self.add_error("actions", _("Choose at least one action."))
+        return cleaned
+
+
+StepFormSet = forms.formset_factory(StepForm, extra=0, max_num=12, validate_max=True)

@@ -174,3 +174,196 @@ class SpecialDay(models.Model):
         if self.start_minute is None:
             return ""
         return f"{minutes_label(self.start_minute)}–{minutes_label(self.end_minute)}"
+
+
+class ClockKind(models.TextChoices):
+    """The promises a request is measured against (DESIGN.md §2)."""
+
+    RESPONSE = "response", _("First response")
+    DISPATCH = "dispatch", _("Dispatch")
+    ONSITE = "onsite", _("On-site arrival")
+    PARTS = "parts", _("Parts on site")
+    RESOLUTION = "resolution", _("Resolution")
+    UPDATE = "update", _("Progress update")
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", _("Running")
+    PAUSED = "paused", _("Paused")
+    MET = "met", _("Met")
+    STOPPED = "stopped", _("Stopped")
+
+
+class SlaClock(models.Model):
+    """One SLA clock of one request.
+
+    ``consumed_minutes`` is the business time used before the current running segment, which
+    began at ``segment_started_at``; ``due_at`` is when the target is used up if it keeps running.
+    ``breached_at`` is set to ``due_at`` once the clock runs past it (met late or not met yet).
+    ``next_check_at`` is the next moment the sweep must look at the clock (a warning threshold or
+    the due time); the sweep finds clocks through the partial index on it, never by scanning.
+    The update clock runs in cycles: each public staff update meets the cycle and starts the next.
+    """
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("service request"), on_delete=models.CASCADE, related_name="clocks"
+    )
+    kind = models.CharField(_("clock"), max_length=12, choices=ClockKind.choices)
+    calendar = models.ForeignKey(
+        BusinessCalendar, verbose_name=_("calendar"), on_delete=models.PROTECT, related_name="+"
+    )
+    target_minutes = models.PositiveIntegerField(_("target (business minutes)"))
+    started_at = models.DateTimeField(_("started"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ClockState.choices, default=ClockState.RUNNING
+    )
+    consumed_minutes = models.FloatField(_("business minutes used"), default=0)
+    segment_started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    met_at = models.DateTimeField(_("met"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breached"), null=True, blank=True)
+    cycle = models.PositiveIntegerField(_("cycle"), default=1)
+    cycles_missed = models.PositiveIntegerField(_("cycles missed"), default=0)
+    # When 75 % of the target will be used while running: the "at risk" queue starts here.
+    risk_at = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    # How many of the escalation policy's steps (in fraction order) this cycle has fired.
+    steps_fired = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+        ordering = ["ticket", "kind"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "kind"], name="sla_one_clock_per_kind")]
+        indexes = [
+            models.Index(
+                fields=["next_check_at"],
+                name="sla_clock_next_check",
+                condition=Q(next_check_at__isnull=False),
+            ),
+            models.Index(fields=["state", "due_at"], name="sla_clock_state_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} {self.state}"
+
+    @property
+    def status(self) -> str:
+        """What people see: breached (also when met late), met, paused, running or stopped."""
+        return "breached" if self.breached_at is not None else str(self.state)
+
+
+class ClockEntryKind(models.TextChoices):
+    STARTED = "started", _("Started")
+    PAUSED = "paused", _("Paused")
+    RESUMED = "resumed", _("Resumed")
+    RETARGETED = "retargeted", _("Re-targeted")
+    MET = "met", _("Met")
+    BREACHED = "breached", _("Breached")
+    REOPENED = "reopened", _("Reopened")
+    STOPPED = "stopped", _("Stopped")
+    CYCLE = "cycle", _("Next update cycle")
+    WARNING = "warning", _("Warning")
+    ESCALATION = "escalation", _("Escalation")
+
+
+class ClockEntry(models.Model):
+    """The ledger of a clock: every change with the business minutes used at that moment."""
+
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="entries")
+    at = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind"), max_length=12, choices=ClockEntryKind.choices)
+    consumed_minutes = models.FloatField(_("business minutes used"))
+    target_minutes = models.PositiveIntegerField(_("target"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("clock ledger entry")
+        verbose_name_plural = _("clock ledger entries")
+        ordering = ["clock", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class EscalationAction(models.TextChoices):
+    NOTIFY_ASSIGNEE = "notify_assignee", _("Notify the assignee")
+    NOTIFY_DISPATCHER = "notify_dispatcher", _("Notify the dispatchers")
+    NOTIFY_MANAGER = "notify_manager", _("Notify the service managers")
+    ESCALATE_TIER = "escalate_tier", _("Escalate to the next tier")
+    ESCALATE_MANAGEMENT = "escalate_management", _("Escalate to management")
+    RAISE_PRIORITY = "raise_priority", _("Raise the priority")
+    REASSIGN = "reassign", _("Return to the dispatch queue")
+
+
+class EscalationPolicy(models.Model):
+    """Warnings and breach actions of a set of priorities. ``around_the_clock`` lets them fire
+    outside the clock's business hours; otherwise a step due at night waits for the next
+    business minute of the clock's own calendar."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    priorities = models.CharField(
+        _("priorities"), max_length=20, blank=True, help_text=_("Comma-separated, e.g. P1,P2; empty for all.")
+    )
+    around_the_clock = models.BooleanField(_("fires around the clock (7×24)"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("escalation policy")
+        verbose_name_plural = _("escalation policies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def applies_to(self, priority: str) -> bool:
+        wanted = {p.strip().upper() for p in self.priorities.split(",") if p.strip()}
+        return not wanted or priority in wanted
+
+
+class EscalationStep(models.Model):
+    """At ``fraction`` of a clock's target (0.5 = half used, 1.0 = breached), do ``actions``."""
+
+    policy = models.ForeignKey(EscalationPolicy, on_delete=models.CASCADE, related_name="steps")
+    clock_kind = models.CharField(
+        _("clock"),
+        max_length=12,
+        choices=ClockKind.choices,
+        blank=True,
+        help_text=_("Empty for every clock."),
+    )
+    fraction = models.DecimalField(_("at fraction of the target"), max_digits=4, decimal_places=2)
+    actions = models.JSONField(_("actions"), default=list)
+
+    class Meta:
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+        ordering = ["policy", "fraction", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fraction__gt=0) & Q(fraction__lte=5), name="sla_step_fraction_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} {self.fraction}"
+
+
+class FiredStep(models.Model):
+    """A step that has fired for one clock cycle; the unique constraint makes firing idempotent
+    even if two sweeps were ever to reach the same clock."""
+
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="fired_steps")
+    cycle = models.PositiveIntegerField()
+    step_key = models.CharField(max_length=40)
+    fired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "cycle", "step_key"], name="sla_fired_step_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id}/{self.cycle}/{self.step_key}"

@@ -13,6 +13,8 @@ request and, should the computation run past them, load more and compute again.
 import datetime
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +74,26 @@ _years = _Lru(_MAX_ENTRIES * 8)
 _specs = _Lru(_MAX_ENTRIES)
 
 
+_pinned = threading.local()
+
+
+@contextmanager
+def pinned_specs() -> Iterator[None]:
+    """Within the block, each calendar's spec is checked against the database once, not per call.
+
+    For one unit of work (a timeline event, one swept clock) that computes several due times on
+    the same calendar; an edit made meanwhile is seen by the next block.
+    """
+    outer = getattr(_pinned, "specs", None)
+    if outer is None:
+        _pinned.specs = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _pinned.specs = None
+
+
 def clear_spec_cache() -> None:
     for cache in (_bases, _years, _specs):
         cache.clear()
@@ -125,6 +147,18 @@ def calendar_spec_for(calendar_id: int, *, years: tuple[int, int] | None = None)
         this_year = datetime.date.today().year
         years = (this_year - 1, this_year + 1)
     first_year, last_year = years
+    pinned: dict[tuple[int, int, int], CalendarSpec] | None = getattr(_pinned, "specs", None)
+    if pinned is not None:
+        held = pinned.get((calendar_id, first_year, last_year))
+        if held is not None:
+            return held
+        spec = _calendar_spec_for(calendar_id, first_year, last_year)
+        pinned[(calendar_id, first_year, last_year)] = spec
+        return spec
+    return _calendar_spec_for(calendar_id, first_year, last_year)
+
+
+def _calendar_spec_for(calendar_id: int, first_year: int, last_year: int) -> CalendarSpec:
     row = BusinessCalendar.objects.filter(pk=calendar_id).values_list(
         "version", "updated_at", "time_zone", "is_24x7"
     )

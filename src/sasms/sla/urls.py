@@ -17,4 +17,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="special_day_remove",
     ),
     path("sla/calendars/<int:pk>/calculate/", views.calculator_view, name="calendar_calculate"),
+    path("sla/attainment/", views.attainment_view, name="attainment"),
+    path("sla/policies/", views.PolicyListView.as_view(), name="policy_list"),
+    path("sla/policies/new/", views.policy_form_view, name="policy_create"),
+    path("sla/policies/<int:pk>/", views.policy_form_view, name="policy_edit"),
 ]

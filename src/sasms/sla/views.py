@@ -1,16 +1,20 @@
 """Pages for business calendars: list, detail with the week and special days, edits, calculator."""
 
+import csv
 import datetime
+import io
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from sasms.accounts.models import User
 from sasms.accounts.roles import Capability
@@ -19,17 +23,21 @@ from sasms.core.forms import add_service_error
 from sasms.core.lists import Column, ListPage, attr
 from sasms.core.models import AuditEntry
 from sasms.core.permissions import require
-from sasms.sla import selectors, services, specs
-from sasms.sla.filtersets import CalendarFilterSet
+from sasms.ops.router import use_replica
+from sasms.sla import policies, reports, selectors, services, specs
+from sasms.sla.filtersets import CalendarFilterSet, PolicyFilterSet
 from sasms.sla.forms import (
+    AttainmentForm,
     CalculatorForm,
     CalendarCreateForm,
     CalendarForm,
+    PolicyForm,
     PresetForm,
     SpecialDayForm,
+    StepFormSet,
     WeeklyHoursForm,
 )
-from sasms.sla.models import BusinessCalendar, Weekday, minutes_label
+from sasms.sla.models import BusinessCalendar, EscalationPolicy, Weekday, minutes_label
 
 
 def _actor(request: HttpRequest) -> User:
@@ -247,3 +255,169 @@ def calculator_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"calendar": calendar, "calculator": form, "result": result}
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "sla/_calculator.html", context, status=status)
+
+
+REPORT_PAGE_SIZE = 50
+
+
+@login_required
+def attainment_view(request: HttpRequest) -> HttpResponse:
+    """SLA attainment and penalties for a period, grouped as the reader chooses; CSV/XLSX export."""
+    actor = _actor(request)
+    require(actor, Capability.VIEW_REPORTS)
+    staff = actor.can(Capability.VIEW_ALL_ORGANISATIONS)
+    form = AttainmentForm(request.GET or None, staff=staff)
+    rows: list[reports.AttainmentRow] = []
+    if not form.is_bound:
+        form = AttainmentForm({}, staff=staff)
+    if form.is_valid():
+        data = form.cleaned_data
+        organisation = data.get("organisation")
+        clocks = reports.clocks_for_report(
+            actor=actor,
+            start=data["start"],
+            end=data["end"],
+            organisation_id=organisation.pk if organisation else None,
+            priority=data["priority"],
+            clock=data["clock"],
+        )
+        with use_replica():  # a report: read from the replica when one is configured
+            rows = reports.attainment(clocks, group=data["group"])
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            return _export_attainment(rows, str(reports.GROUPS[data["group"]]), export)
+    page = Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    htmx = getattr(request, "htmx", None)
+    partial = htmx is not None and bool(htmx) and not htmx.history_restore_request
+    return render(
+        request,
+        "sla/_attainment_table.html" if partial else "sla/attainment.html",
+        {
+            "title": _("SLA attainment"),
+            "form": form,
+            "page": page,
+            "total": reports.totals(rows),
+            "group_label": reports.GROUPS.get(form.cleaned_data.get("group", ""), "")
+            if form.is_valid()
+            else "",
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+def _export_attainment(rows: list[reports.AttainmentRow], group_label: str, kind: str) -> HttpResponse:
+    header = [group_label, _("Decided"), _("Met"), _("Breached"), _("Attainment %"), _("Penalty (CNY)")]
+    body = [
+        [r.key, r.decided, r.met, r.breached, "" if r.attainment is None else r.attainment, f"{r.penalty}"]
+        for r in [*rows, reports.totals(rows)]
+    ]
+    stamp = f"{datetime.date.today():%Y%m%d}"
+    if kind == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow([str(h) for h in header])
+        writer.writerows(body)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="sla-attainment-{stamp}.csv"'
+        return response
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="sla-attainment")
+    sheet.append([str(h) for h in header])
+    for line in body:
+        sheet.append(line)
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="sla-attainment-{stamp}.xlsx"'
+    return response
+
+
+class PolicyListView(ListPage):
+    title = gettext_lazy("Escalation policies")
+    capability = Capability.MANAGE_SLA
+    filterset_class = PolicyFilterSet
+    export_name = "escalation-policies"
+    empty_message = gettext_lazy("No escalation policies match these filters.")
+    create_url_name = "sla:policy_create"
+    create_label = gettext_lazy("New policy")
+    columns = [
+        Column(gettext_lazy("Name"), attr("name"), link=lambda p: reverse("sla:policy_edit", args=[p.pk])),
+        Column(gettext_lazy("Priorities"), lambda p: p.priorities or _("All")),
+        Column(
+            gettext_lazy("Steps"), lambda p: " · ".join(f"{int(s.fraction * 100)} %" for s in p.steps.all())
+        ),
+        Column(gettext_lazy("Around the clock"), attr("around_the_clock")),
+        Column(gettext_lazy("Active"), attr("is_active")),
+    ]
+
+    def get_queryset(self) -> Any:
+        return EscalationPolicy.objects.prefetch_related("steps").order_by("name")
+
+    def can_create(self) -> bool:
+        return True
+
+
+STEP_ROWS = 6
+
+
+@login_required
+def policy_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, Capability.MANAGE_SLA)
+    policy = get_object_or_404(EscalationPolicy, pk=pk) if pk is not None else None
+    if request.method == "POST":
+        form = PolicyForm(request.POST)
+        steps = StepFormSet(request.POST, prefix="steps")
+        if form.is_valid() and steps.is_valid():
+            data = form.cleaned_data
+            step_inputs = [
+                policies.StepInput(s["clock_kind"], s["fraction"], s["actions"])
+                for s in steps.cleaned_data
+                if s and s.get("fraction") is not None
+            ]
+            try:
+                saved = policies.save_policy(
+                    actor=actor,
+                    policy=policy,
+                    name=data["name"],
+                    priorities=data["priorities"],
+                    around_the_clock=data["around_the_clock"],
+                    is_active=data["is_active"],
+                    steps=step_inputs,
+                )
+            except ServiceError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Escalation policy saved."))
+                return redirect("sla:policy_edit", pk=saved.pk)
+        status = 422
+    else:
+        status = 200
+        initial: dict[str, Any] = {"is_active": True}
+        rows: list[dict[str, Any]] = []
+        if policy is not None:
+            initial = {
+                "name": policy.name,
+                "priorities": [p for p in policy.priorities.split(",") if p],
+                "around_the_clock": policy.around_the_clock,
+                "is_active": policy.is_active,
+            }
+            rows = [
+                {"clock_kind": s.clock_kind, "fraction": s.fraction, "actions": s.actions}
+                for s in policy.steps.all()
+            ]
+        rows += [{}] * max(0, STEP_ROWS - len(rows))
+        form = PolicyForm(initial=initial)
+        steps = StepFormSet(initial=rows, prefix="steps")
+    title = _("Escalation policy %(name)s") % {"name": policy.name} if policy else _("New escalation policy")
+    return render(
+        request,
+        "sla/policy_form.html",
+        {"title": title, "form": form, "steps": steps, "policy": policy},
+        status=status,
+    )

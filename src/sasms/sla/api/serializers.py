@@ -8,7 +8,17 @@ from rest_framework import serializers
 
 from sasms.core.api.serializers import StrictInputSerializer
 from sasms.sla.forms import parse_hhmm
-from sasms.sla.models import BusinessCalendar, SpecialDay, SpecialDayKind, WorkingInterval, minutes_label
+from sasms.sla.models import (
+    BusinessCalendar,
+    ClockEntry,
+    EscalationPolicy,
+    EscalationStep,
+    SlaClock,
+    SpecialDay,
+    SpecialDayKind,
+    WorkingInterval,
+    minutes_label,
+)
 
 
 class TimeOfDay(serializers.CharField):
@@ -141,3 +151,57 @@ def compute_payload(
         "end": end.astimezone(datetime.UTC) if end is not None else None,
         "business_seconds": business.total_seconds() if business is not None else None,
     }
+
+
+class ClockEntryOutput(serializers.ModelSerializer[ClockEntry]):
+    class Meta:
+        model = ClockEntry
+        fields = ["at", "kind", "consumed_minutes", "target_minutes", "reason"]
+        read_only_fields = fields
+
+
+class ClockOutput(serializers.ModelSerializer[SlaClock]):
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True)
+    status = serializers.CharField(read_only=True)
+    calendar_code = serializers.CharField(source="calendar.code", read_only=True)
+    entries = ClockEntryOutput(many=True, read_only=True)
+
+    class Meta:
+        model = SlaClock
+        fields = [
+            "id",
+            "ticket",
+            "ticket_number",
+            "kind",
+            "status",
+            "state",
+            "calendar_code",
+            "target_minutes",
+            "consumed_minutes",
+            "started_at",
+            "due_at",
+            "met_at",
+            "breached_at",
+            "cycle",
+            "cycles_missed",
+            "entries",
+        ]
+        read_only_fields = fields
+
+
+class EscalationStepOutput(serializers.ModelSerializer[EscalationStep]):
+    clock_kind = serializers.CharField(read_only=True, help_text="A clock kind, or empty for every clock.")
+
+    class Meta:
+        model = EscalationStep
+        fields = ["clock_kind", "fraction", "actions"]
+        read_only_fields = fields
+
+
+class EscalationPolicyOutput(serializers.ModelSerializer[EscalationPolicy]):
+    steps = EscalationStepOutput(many=True, read_only=True)
+
+    class Meta:
+        model = EscalationPolicy
+        fields = ["id", "name", "priorities", "around_the_clock", "is_active", "steps"]
+        read_only_fields = fields

@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -11,11 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sasms.accounts.models import User
+from sasms.accounts.roles import Capability
 from sasms.core.errors import NotFound
 from sasms.sla import selectors, services, specs
 from sasms.sla.api import serializers as s
 from sasms.sla.filtersets import CalendarFilterSet, SpecialDayFilterSet
-from sasms.sla.models import BusinessCalendar, SpecialDay
+from sasms.sla.models import BusinessCalendar, ClockKind, ClockState, EscalationPolicy, SlaClock, SpecialDay
+from sasms.tickets.selectors import tickets_visible_to
 
 
 def _actor(request: Request) -> User:
@@ -108,3 +111,50 @@ class SpecialDayViewSet(
 
     def perform_destroy(self, instance: SpecialDay) -> None:
         services.remove_special_day(actor=_actor(self.request), special_day=instance)
+
+
+class ClockFilterSet(django_filters.FilterSet):
+    ticket = django_filters.NumberFilter(label="Service request id", field_name="ticket_id")
+    number = django_filters.CharFilter(label="SR number", field_name="ticket__number")
+    kind = django_filters.ChoiceFilter(choices=ClockKind.choices)
+    state = django_filters.ChoiceFilter(choices=ClockState.choices)
+    breached = django_filters.BooleanFilter(field_name="breached_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = SlaClock
+        fields = ["ticket", "number", "kind", "state", "breached"]
+
+
+class ClockViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[SlaClock]):
+    """SLA clocks of the requests the caller may see, each with its ledger (read only: clocks move
+    with the request's timeline, never by hand)."""
+
+    serializer_class = s.ClockOutput
+    filterset_class = ClockFilterSet
+    ordering_fields = ["due_at", "started_at"]
+
+    def get_queryset(self) -> QuerySet[SlaClock]:
+        if getattr(self, "swagger_fake_view", False):
+            return SlaClock.objects.none()
+        visible = tickets_visible_to(actor=self.request.user).values("pk")
+        return (
+            SlaClock.objects.filter(ticket_id__in=visible)
+            .select_related("ticket", "calendar")
+            .prefetch_related("entries")
+            .order_by("ticket_id", "kind")
+        )
+
+
+class EscalationPolicyViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[EscalationPolicy]
+):
+    """Escalation policies (staff; edited on the escalation policy pages)."""
+
+    serializer_class = s.EscalationPolicyOutput
+
+    def get_queryset(self) -> QuerySet[EscalationPolicy]:
+        if getattr(self, "swagger_fake_view", False):
+            return EscalationPolicy.objects.none()
+        if not _actor(self.request).can(Capability.VIEW_ALL_ORGANISATIONS):
+            return EscalationPolicy.objects.none()
+        return EscalationPolicy.objects.prefetch_related("steps").order_by("name")

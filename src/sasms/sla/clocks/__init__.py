@@ -1,0 +1,1 @@
+"""SLA clocks on service requests: engine (pure state machine), store, services, selectors, replay."""

@@ -1,0 +1,12 @@
+from typing import Any
+
+from celery import shared_task
+
+from sasms.sla.clocks.services import sweep
+
+
+@shared_task(name="sasms.sla.tasks.sla_sweep", ignore_result=True)
+def sla_sweep() -> dict[str, Any]:
+    """Warnings, breaches and escalations of every clock whose next check has come."""
+    result = sweep()
+    return {"examined": result.examined, "breaches": result.breaches, "steps_fired": result.steps_fired}

@@ -1,0 +1,100 @@
+"""Reads of field visits, scoped to who asks.
+
+Visits are the provider's working data: staff who work requests see them all (the engineer's own
+list is a filter of that); customers and everyone else see none, and a visit id answers
+"not found" to them whether or not it exists.
+"""
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sasms.accounts.models import User
+from sasms.accounts.roles import Capability
+from sasms.core.errors import NotFound
+from sasms.field.choices import ACTIVE_STATUSES, VisitStatus
+from sasms.field.models import Visit, VisitNote, VisitPart, VisitPhoto
+from sasms.tickets.models import Ticket
+
+Actor = User | AnonymousUser
+RECENT_DAYS = 7
+
+
+def is_visit_reader(actor: Actor) -> bool:
+    return bool(actor.is_authenticated and actor.is_active and actor.can(Capability.WORK_TICKETS))
+
+
+def visits_visible_to(*, actor: Actor) -> QuerySet[Visit]:
+    queryset = Visit.objects.select_related(
+        "ticket",
+        "ticket__organisation",
+        "ticket__server",
+        "ticket__server__site",
+        "engineer",
+        "contact",
+    )
+    return queryset if is_visit_reader(actor) else queryset.none()
+
+
+def access_visit(*, actor: Actor, visit_id: Any) -> Visit:
+    try:
+        return visits_visible_to(actor=actor).get(pk=int(visit_id))
+    except (Visit.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound(_("Not found.")) from exc
+
+
+def my_visits(*, actor: Actor) -> QuerySet[Visit]:
+    """The engineer's work: every visit still open, and those finished in the last week."""
+    if not is_visit_reader(actor):
+        return Visit.objects.none()
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    return (
+        visits_visible_to(actor=actor)
+        .filter(engineer_id=actor.pk)
+        .filter(Q(status__in=ACTIVE_STATUSES) | Q(updated_at__gte=since))
+        .order_by("window_start", "id")
+    )
+
+
+def visits_of_ticket(*, actor: Actor, ticket: Ticket) -> QuerySet[Visit]:
+    return visits_visible_to(actor=actor).filter(ticket=ticket).order_by("-window_start", "-id")
+
+
+def with_work_log(queryset: QuerySet[Visit]) -> QuerySet[Visit]:
+    return queryset.prefetch_related(
+        Prefetch("notes", queryset=VisitNote.objects.select_related("author").order_by("occurred_at", "id")),
+        Prefetch(
+            "photos", queryset=VisitPhoto.objects.select_related("attachment").order_by("occurred_at", "id")
+        ),
+        Prefetch("parts", queryset=VisitPart.objects.order_by("occurred_at", "id")),
+    )
+
+
+def engineers_for_visits() -> QuerySet[User]:
+    """People a dispatcher can send on site: active staff who work requests, field engineers first."""
+    from sasms.accounts.roles import ROLE_CAPABILITIES, Role
+
+    roles = [role.value for role in Role if Capability.WORK_TICKETS in ROLE_CAPABILITIES[role]]
+    return User.objects.filter(role__in=roles, is_active=True, is_machine=False).order_by(
+        "full_name", "email"
+    )
+
+
+def open_visit_count(*, engineer: User) -> int:
+    return Visit.objects.filter(engineer=engineer, status__in=ACTIVE_STATUSES).count()
+
+
+def status_counts(*, actor: Actor) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = (
+        visits_visible_to(actor=actor)
+        .filter(status__in=ACTIVE_STATUSES)
+        .values("status")
+        .annotate(n=Count("id"))
+    )
+    return {VisitStatus(r["status"]).value: r["n"] for r in rows}

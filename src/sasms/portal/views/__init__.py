@@ -1,0 +1,1 @@
+"""Pages of the customer portal and the staff-facing survey and deflection reports."""

@@ -1,5 +1,8 @@
-"""Intake adapters: translate outside formats (e-mail, alert webhooks, Redfish) into typed values.
+"""Intake: e-mail, monitoring alerts and Redfish BMCs turned into service requests.
 
-Pure Python on purpose: nothing here touches the database or Django settings, so the adapters can be
-tested against real-world material alone and the ticket wiring stays a thin call on top.
+Two layers. The adapters — ``email/`` (parse, decode, classify), ``alertmanager``, ``zabbix``,
+``generic_alerts``, ``alerts`` and ``redfish/`` — are pure Python: no database, no settings, tested
+against real-world material alone. The Django app on top (models, ``services/``, ``webhooks``,
+pages, API, tasks) polls mailboxes and BMCs, receives webhooks and writes through the tickets and
+assets services, exactly once per message, alert occurrence and fault.
 """

@@ -1,0 +1,1 @@
+"""The only writers of intake rows: configuration, mail, alerts, BMC polls and triage decisions."""

@@ -1,0 +1,1 @@
+"""Pages of the integrations: classifier and triage, robots, webhooks and the delivery log."""

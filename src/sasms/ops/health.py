@@ -1,0 +1,98 @@
+"""Liveness (``/healthz``) and readiness (``/readyz``) probes for load balancers and systemd.
+
+``/healthz`` answers from the process alone. ``/readyz`` checks the database (and the replica when
+configured), the cache, the Celery broker when one is configured, and that every migration is
+applied; it answers 503 with a JSON body naming each check that failed.
+"""
+
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+
+from sasms.ops.router import REPLICA_ALIAS, replica_configured
+
+BROKER_TIMEOUT_SECONDS = 2
+_migrations_checked = False  # once all are applied, a running process never needs to look again
+
+
+def _short(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def check_database(alias: str = "default") -> None:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def check_cache() -> None:
+    key = f"sasms:readyz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":
+        raise RuntimeError("the cache did not return the value just written")
+    cache.delete(key)
+
+
+def broker_configured() -> bool:
+    return bool(settings.CELERY_BROKER_URL) and not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def check_broker() -> None:
+    from kombu import Connection
+
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=BROKER_TIMEOUT_SECONDS) as conn:
+        conn.ensure_connection(
+            max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS
+        )
+
+
+def check_migrations() -> None:
+    global _migrations_checked
+    if _migrations_checked:
+        return
+    executor = MigrationExecutor(connections["default"])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        names = ", ".join(f"{m.app_label}.{m.name}" for m, _backwards in plan[:5])
+        raise RuntimeError(f"{len(plan)} unapplied migration(s): {names}")
+    _migrations_checked = True
+
+
+def readiness_checks() -> dict[str, Callable[[], None]]:
+    checks: dict[str, Callable[[], None]] = {"database": check_database, "cache": check_cache}
+    if replica_configured():
+        checks["replica"] = lambda: check_database(REPLICA_ALIAS)
+    if broker_configured():
+        checks["broker"] = check_broker
+    checks["migrations"] = check_migrations
+    return checks
+
+
+@never_cache
+def healthz_view(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz_view(request: HttpRequest) -> JsonResponse:
+    results: dict[str, str] = {}
+    failed: list[str] = []
+    for name, check in readiness_checks().items():
+        if name == "migrations" and "database" in failed:
+            results[name] = "skipped: database unavailable"
+            continue
+        try:
+            check()
+        except Exception as exc:  # every failure becomes a named entry in the 503 body
+            results[name] = _short(exc)
+            failed.append(name)
+        else:
+            results[name] = "ok"
+    if failed:
+        return JsonResponse({"status": "unavailable", "failed": failed, "checks": results}, status=503)
+    return JsonResponse({"status": "ready", "checks": results})

@@ -9,7 +9,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 SASMS := $(BIN)/sasms
-DEBIAN_PACKAGES := gettext chromium fonts-noto-cjk
+DEBIAN_PACKAGES := gettext chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 dovecot-imapd prometheus-alertmanager postgresql-client sqlite3
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/sasms
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -47,9 +47,10 @@ python-deps: $(UV)
 
 assets:
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p src/sasms/static/vendor/bootstrap src/sasms/static/vendor/bootstrap-icons
+	mkdir -p src/sasms/static/vendor/bootstrap src/sasms/static/vendor/bootstrap-icons src/sasms/static/vendor/chartjs
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* src/sasms/static/vendor/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts src/sasms/static/vendor/bootstrap-icons/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map src/sasms/static/vendor/chartjs/
 
 messages: python-deps
 	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-packages

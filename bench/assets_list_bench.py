@@ -17,52 +17,16 @@ import statistics
 import string
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlparse
 
 import psycopg
+from benchkit import recreate_database, summary, timed
 
 SERVERS = int(os.environ.get("BENCH_SERVERS", "100000"))
 COMPONENTS_PER_SERVER = int(os.environ.get("BENCH_COMPONENTS_PER_SERVER", "10"))
 CUSTOMERS = 100
 RUNS = int(os.environ.get("BENCH_RUNS", "60"))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sasms_bench"
-
-
-def _admin_dsn(url: str) -> tuple[str, str]:
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    return parsed._replace(path="/postgres").geturl(), name
-
-
-def _recreate(url: str) -> None:
-    admin, name = _admin_dsn(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop(url: str) -> None:
-    admin, name = _admin_dsn(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _timed(fn: Callable[[], Any], runs: int) -> list[float]:
-    fn()  # warm caches and connections
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def _summary(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return f"median {statistics.median(ordered):7.2f} ms   p95 {p95:7.2f} ms"
 
 
 def _generate(url: str) -> dict[str, Any]:
@@ -239,8 +203,8 @@ def _measure(url: str, data: dict[str, Any]) -> None:
         counts[size] = (queries(f"{list_url}&page=3"), queries(f"/servers/{(first + last) // 2}/"))
     ServerListView.paginate_by = 25
 
-    page_list = _timed(list_page, RUNS)
-    page_detail = _timed(detail_page, RUNS)
+    page_list = timed(list_page, RUNS)
+    page_detail = timed(detail_page, RUNS)
 
     with psycopg.connect(url) as conn:
 
@@ -257,17 +221,17 @@ def _measure(url: str, data: dict[str, Any]) -> None:
                 HISTORY_SQL, {"sid": str(server_id), "cids": [str(c[0]) for c in components]}
             ).fetchall()
 
-        sql_list = _timed(raw_list, RUNS)
-        sql_detail = _timed(raw_detail, RUNS)
+        sql_list = timed(raw_list, RUNS)
+        sql_detail = timed(raw_detail, RUNS)
 
     print()
     print(f"servers {SERVERS:,}  components {SERVERS * COMPONENTS_PER_SERVER:,}  customers {CUSTOMERS}")
     print(f"data generation: {data['seconds']:.1f} s   runs per figure: {RUNS}")
     print()
-    print(f"server list page (customer + status filter, 25/page)  {_summary(page_list)}")
-    print(f"  hand-written SQL (count + page, psycopg)            {_summary(sql_list)}")
-    print(f"server detail page (~{COMPONENTS_PER_SERVER} components)             {_summary(page_detail)}")
-    print(f"  hand-written SQL (server + components + history)    {_summary(sql_detail)}")
+    print(f"server list page (customer + status filter, 25/page)  {summary(page_list)}")
+    print(f"  hand-written SQL (count + page, psycopg)            {summary(sql_list)}")
+    print(f"server detail page (~{COMPONENTS_PER_SERVER} components)             {summary(page_detail)}")
+    print(f"  hand-written SQL (server + components + history)    {summary(sql_detail)}")
     print()
     for size, (list_count, detail_count) in counts.items():
         print(f"SQL queries at page size {size:3d}: list page {list_count}, detail page {detail_count}")
@@ -286,7 +250,7 @@ def main() -> int:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasms.settings")
     os.environ.setdefault("SASMS_LOG_LEVEL", "WARNING")
-    _recreate(url)
+    recreate_database(url)
     try:
         import django
 
@@ -312,7 +276,7 @@ def main() -> int:
 
         connections.close_all()
         if not os.environ.get("BENCH_KEEP"):
-            _drop(url)
+            recreate_database(url, drop_only=True)
     return 0
 
 

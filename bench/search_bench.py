@@ -30,7 +30,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+
+from benchkit import p95, recreate_database, timed_queries
 
 DOCS = int(os.environ.get("BENCH_DOCS", "50000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "200"))
@@ -97,26 +98,14 @@ def _documents(rng: random.Random, count: int) -> Iterator[tuple[str, str, str]]
         yield title, body, part
 
 
-def _summary(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {
-        "qps": len(ordered) / (sum(ordered) / 1000),
-        "p50": statistics.median(ordered),
-        "p95": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))],
-    }
-
-
 def _timed(queries: list[str], run: Callable[[str], int]) -> dict[str, float]:
-    for query in queries:  # warm caches
-        run(query)
-    samples: list[float] = []
-    hits = 0
-    for i in range(RUNS):
-        query = queries[i % len(queries)]
-        started = time.perf_counter()
-        hits += run(query)
-        samples.append((time.perf_counter() - started) * 1000)
-    return {**_summary(samples), "hits": hits / RUNS}
+    samples, hits = timed_queries(queries, run, RUNS)
+    return {
+        "qps": len(samples) / (sum(samples) / 1000),
+        "p50": statistics.median(samples),
+        "p95": p95(samples),
+        "hits": hits,
+    }
 
 
 def _child() -> None:
@@ -197,11 +186,6 @@ def _child() -> None:
     print("RESULT " + json.dumps(results))
 
 
-def _pg_admin(url: str) -> tuple[str, str]:
-    parsed = urlparse(url)
-    return parsed._replace(path="/postgres").geturl(), parsed.path.lstrip("/")
-
-
 def _run_child(database_url: str) -> dict[str, Any]:
     env = {
         **os.environ,
@@ -251,15 +235,10 @@ def _tokenizer_speed() -> None:
 
 
 def main() -> int:
-    import psycopg
-
     _tokenizer_speed()
 
-    admin, name = _pg_admin(PG_URL)
     sqlite = Path(SQLITE_PATH)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    recreate_database(PG_URL)
     try:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
@@ -270,8 +249,7 @@ def main() -> int:
             _print(_run_child(f"sqlite:///{sqlite}"))
     finally:
         if not KEEP:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            recreate_database(PG_URL, drop_only=True)
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
     return 0

@@ -24,45 +24,15 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlparse
 
 import psycopg
+from benchkit import recreate_database, summary, timed
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sasms_tickets_bench"
 CUSTOMERS = 100
 DETAIL_TICKETS = 20
 DETAIL_EVENTS = 200
-
-
-def _admin(url: str) -> tuple[str, str]:
-    parsed = urlparse(url)
-    return parsed._replace(path="/postgres").geturl(), parsed.path.lstrip("/")
-
-
-def _recreate(url: str, drop_only: bool = False) -> None:
-    admin, name = _admin(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _timed(fn: Callable[[], Any], runs: int) -> list[float]:
-    fn()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def _summary(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return f"median {statistics.median(ordered):8.2f} ms   p95 {p95:8.2f} ms"
 
 
 TICKETS_SQL = """
@@ -196,8 +166,8 @@ def _pages(url: str, data: dict[str, Any], runs: int) -> None:
 
     queue_queries = count(f"{queue}&page=3")
     detail_queries = count(f"/requests/{data['detail_numbers'][0]}/")
-    page_queue = _timed(queue_page, runs)
-    page_detail = _timed(detail_page, runs)
+    page_queue = timed(queue_page, runs)
+    page_detail = timed(detail_page, runs)
     with psycopg.connect(url) as conn:
 
         def raw_queue() -> None:
@@ -211,8 +181,8 @@ def _pages(url: str, data: dict[str, Any], runs: int) -> None:
             for sql in DETAIL_SQL[1:]:
                 conn.execute(sql, {"id": row[0]}).fetchall()
 
-        sql_queue = _timed(raw_queue, runs)
-        sql_detail = _timed(raw_detail, runs)
+        sql_queue = timed(raw_queue, runs)
+        sql_detail = timed(raw_detail, runs)
     rows = [
         ("queue page (status + priority filter, newest first, 25/page)", page_queue, queue_queries),
         ("  hand-written SQL (count + page)", sql_queue, 2),
@@ -220,7 +190,7 @@ def _pages(url: str, data: dict[str, Any], runs: int) -> None:
         ("  hand-written SQL (request, events, files, checklist, …)", sql_detail, len(DETAIL_SQL)),
     ]
     for label, samples, queries in rows:
-        print(f"{label:<62} {_summary(samples)}  {queries} queries")
+        print(f"{label:<62} {summary(samples)}  {queries} queries")
     queue_ratio = statistics.median(page_queue) / statistics.median(sql_queue)
     detail_ratio = statistics.median(page_detail) / statistics.median(sql_detail)
     print(f"page / raw SQL (median): queue {queue_ratio:.1f}x, request {detail_ratio:.1f}x")
@@ -293,7 +263,7 @@ def main() -> int:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasms.settings")
     os.environ.setdefault("SASMS_LOG_LEVEL", "WARNING")
-    _recreate(url)
+    recreate_database(url)
     try:
         import django
 
@@ -322,7 +292,7 @@ def main() -> int:
 
         connections.close_all()
         if not args.keep:
-            _recreate(url, drop_only=True)
+            recreate_database(url, drop_only=True)
     return 0
 
 

@@ -52,6 +52,7 @@ def _on_sqlite_test_database(statement: str, item: pytest.Item) -> None:
 REFERENCE_DATA_SEEDS = [
     ("sasms.contracts.migrations.0002_seed_service_products", "seed"),
     ("sasms.sla.migrations.0002_seed_calendars", "seed"),
+    ("sasms.sla.migrations.0004_seed_escalation_policies", "seed"),
 ]
 
 
@@ -104,6 +105,32 @@ def _english_outside_requests() -> Iterator[None]:
     """
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Rate-limit counters and other cached values must not carry over from an earlier test.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_integration_caches() -> None:
+    # Robots, webhooks and the active classifier are cached per process for a few seconds.
+    from sasms.integrations.cache import forget_all
+    from sasms.integrations.classifier.store import clear_cache
+
+    forget_all()
+    clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_escalation_policies() -> None:
+    # Policies are cached per process for a few seconds; each test reads its own database's rows.
+    from sasms.sla.clocks.policy import clear_policy_cache
+
+    clear_policy_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,10 @@ def _serve(argv: list[str]) -> None:
         scheduler = InProcessScheduler.from_settings()
         threading.Thread(target=scheduler.run_forever, args=(stop,), name="sasms-jobs", daemon=True).start()
         print("Background jobs: in-process (no CELERY_BROKER_URL set)")
+        from sasms.assets.tasks import resume_interrupted_imports
+
+        if resumed := resume_interrupted_imports():
+            print(f"Resumed {resumed} asset import(s) interrupted by the last stop")
     else:
         print("Background jobs: on Celery workers via", settings.CELERY_BROKER_URL or "(disabled)")
     print(f"SASMS is serving on http://{options.host}:{options.port}/  (Ctrl+C to stop)")

@@ -16,7 +16,22 @@ from sasms.accounts import demo as accounts_demo
 Progress = Callable[[str, int, int], None]
 
 # Apps after accounts, in dependency order; each module must define build_step.
-DEMO_STEPS: list[str] = ["sasms.assets.demo", "sasms.contracts.demo", "sasms.tickets.demo"]
+DEMO_STEPS: list[str] = [
+    "sasms.assets.demo",
+    "sasms.contracts.demo",
+    "sasms.tickets.demo",
+    "sasms.integrations.demo",
+    "sasms.dispatch.demo",
+    "sasms.parts.demo",
+    "sasms.field.demo",
+    "sasms.knowledge.demo",
+    "sasms.portal.demo",
+    # Last: the clocks are replayed from every timeline event the steps above wrote.
+    "sasms.sla.demo",
+    # After the clocks: the analytics rollups are built from everything above.
+    "sasms.analytics.demo",
+    "sasms.reports.demo",
+]
 
 
 @transaction.atomic

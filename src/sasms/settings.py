@@ -6,6 +6,7 @@ Every variable is documented in the README.
 """
 
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 import environ
@@ -19,6 +20,8 @@ BASE_DIR = PACKAGE_DIR.parent.parent
 env = environ.Env()
 
 SASMS_MODE: str = env.str("SASMS_MODE", default="embedded")
+# SASMS_LOG_FORMAT=json: one JSON object per line with request id and user (sasms.ops.jsonlog).
+SASMS_LOG_FORMAT: str = env.str("SASMS_LOG_FORMAT", default="text")
 PRODUCTION = SASMS_MODE == "production"
 VAR_DIR = Path(env.str("SASMS_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -56,9 +59,19 @@ INSTALLED_APPS = [
     "sasms.contracts",
     "sasms.sla",
     "sasms.tickets",
+    "sasms.dispatch",
+    "sasms.field",
+    "sasms.parts",
+    "sasms.knowledge",
+    "sasms.portal",
+    "sasms.analytics",
+    "sasms.reports",
+    "sasms.intake",
+    "sasms.integrations",
 ]
 
 MIDDLEWARE = [
+    "sasms.ops.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
     "sasms.core.middleware.RequestContextMiddleware",
     "sasms.core.middleware.ServiceErrorMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -100,6 +114,9 @@ TEMPLATES = [
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sasms.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A read replica for analytics and reports (sasms.ops.router.use_replica); writes stay on default.
+SASMS_REPLICA_URL: str = env.str("SASMS_REPLICA_URL", default="")
+DATABASE_ROUTERS = ["sasms.ops.router.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the in-process jobs write side by side.
     DATABASES["default"]["OPTIONS"] = {
@@ -111,6 +128,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("SASMS_DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if SASMS_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(SASMS_REPLICA_URL)
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        CONN_HEALTH_CHECKS=True,
+        TEST={"MIRROR": "default"},
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("SASMS_CACHE_URL", default="locmemcache://sasms")}
@@ -138,7 +162,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sasms.accounts.views.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env.int("SASMS_PROXY_COUNT", default=0)
+# Proxies in front of the web nodes (nginx: 1). Each appends to X-Forwarded-For; the client is the
+# entry that many places from the right — for the audit trail, log-in lock-out, rate limits, API
+# throttles and the metrics allow-list alike (sasms.core.middleware.client_ip).
+SASMS_PROXY_COUNT: int = env.int("SASMS_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = SASMS_PROXY_COUNT
 AXES_ENABLED = env.bool("SASMS_LOGIN_LOCKOUT", default=True)
 
 # Staff must enrol a TOTP second factor when this is on (always on in production).
@@ -160,11 +188,31 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 MEDIA_ROOT = Path(env.str("SASMS_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Attachments, documents, photos and reports on S3-compatible storage (django-storages); local disk
+# under SASMS_MEDIA_ROOT unless a bucket is named. See docs/deploy.md.
+SASMS_S3_BUCKET: str = env.str("SASMS_S3_BUCKET", default="")
+if SASMS_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": SASMS_S3_BUCKET,
+            "endpoint_url": env.str("SASMS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("SASMS_S3_REGION", default="") or None,
+            "access_key": env.str("SASMS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("SASMS_S3_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+            "addressing_style": env.str("SASMS_S3_ADDRESSING_STYLE", default="path"),
+        },
+    }
 
 EMAIL_CONFIG = env.email_url("SASMS_EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -182,12 +230,39 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE: str = env.str("SASMS_DEFAULT_QUEUE", default="default")
 CELERY_TIMEZONE = "UTC"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = SASMS_LOG_FORMAT != "json"
 # One queue per concern, each scaled on its own (DESIGN.md §5).
 CELERY_TASK_ROUTES = {
     "sasms.core.tasks.deliver_outbox": {"queue": "notify"},
+    "sasms.sla.tasks.sla_sweep": {"queue": "sla"},
+    "sasms.intake.tasks.*": {"queue": "intake"},
+    "sasms.field.tasks.generate_report": {"queue": "reports"},
+    "sasms.integrations.tasks.retrain_classifier": {"queue": "ml"},
+    "sasms.parts.tasks.forecast": {"queue": "reports"},
+    "sasms.field.tasks.report_sweep": {"queue": "reports"},
+    "sasms.analytics.tasks.refresh_rollups": {"queue": "reports"},
+    "sasms.reports.tasks.send_due_reports": {"queue": "reports"},
+    "sasms.reports.tasks.forecast_requests": {"queue": "ml"},
 }
 CELERY_BEAT_SCHEDULE = {
+    # Dashboards read rollups: what changed since the last run is folded in every five minutes.
+    "analytics-refresh-rollups": {"task": "sasms.analytics.tasks.refresh_rollups", "schedule": 300.0},
+    # What the incremental refresh cannot see (a request deleted, a server re-modelled): rebuilt nightly.
+    "analytics-rebuild-rollups": {
+        "task": "sasms.analytics.tasks.refresh_rollups",
+        "schedule": crontab(minute="30", hour="19"),
+        "kwargs": {"full": True},
+    },
+    # Scheduled report e-mails: subscriptions due (06:00 local after each period) are sent once.
+    "reports-send-due": {"task": "sasms.reports.tasks.send_due_reports", "schedule": 900.0},
+    # The request-volume forecast per category, nightly at 03:17 Shanghai time.
+    "reports-forecast-requests": {
+        "task": "sasms.reports.tasks.forecast_requests",
+        "schedule": crontab(minute="17", hour="19"),
+    },
     "deliver-outbox": {"task": "sasms.core.tasks.deliver_outbox", "schedule": 30.0},
+    # The audit hash chain: new entries are sealed within a minute.
+    "seal-audit-trail": {"task": "sasms.core.tasks.seal_audit_trail", "schedule": 60.0},
     "purge-expired-api-tokens": {
         "task": "sasms.accounts.tasks.purge_expired_tokens",
         "schedule": crontab(minute="17", hour="3"),
@@ -197,6 +272,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sasms.contracts.tasks.contract_sweep",
         "schedule": crontab(minute="41"),
     },
+    # Mailboxes and BMCs due for a poll (each keeps its own interval).
+    "intake-poll-mailboxes": {"task": "sasms.intake.tasks.poll_mailboxes", "schedule": 60.0},
+    "intake-poll-bmcs": {"task": "sasms.intake.tasks.poll_bmcs", "schedule": 60.0},
+    # Every minute: warnings, breaches and escalations of the SLA clocks that are due.
+    "sla-sweep": {"task": "sasms.sla.tasks.sla_sweep", "schedule": 60.0},
+    # Requests that auto-dispatch could not place on creation are tried again.
+    "dispatch-auto-sweep": {"task": "sasms.dispatch.tasks.auto_dispatch_sweep", "schedule": 300.0},
+    # The request classifier learns from the day's resolved requests at 02:37 Shanghai time.
+    "integrations-retrain-classifier": {
+        "task": "sasms.integrations.tasks.retrain_classifier",
+        "schedule": crontab(minute="37", hour="18"),
+    },
+    "integrations-purge-deliveries": {
+        "task": "sasms.integrations.tasks.purge_deliveries",
+        "schedule": crontab(minute="53", hour="19"),
+    },
+    # Spare parts below their minimum are reported hourly; the demand forecast is made nightly.
+    "parts-low-stock-sweep": {"task": "sasms.parts.tasks.low_stock_sweep", "schedule": crontab(minute="23")},
+    "parts-forecast": {"task": "sasms.parts.tasks.forecast", "schedule": crontab(minute="7", hour="2")},
+    # Service reports that failed to render are made again.
+    "field-report-sweep": {"task": "sasms.field.tasks.report_sweep", "schedule": 300.0},
     # Resolved requests close themselves N days (SASMS_TICKET_AUTO_CLOSE_DAYS, default 7) later.
     "tickets-auto-close": {
         "task": "sasms.tickets.tasks.auto_close_resolved",
@@ -222,8 +318,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "sasms.core.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "1200/min"},
+    # Per client (anonymous: by address; signed in: by user) through the cache, so every web node
+    # shares one count when SASMS_CACHE_URL names Redis.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("SASMS_API_RATE_ANON", default="60/min"),
+        "user": env.str("SASMS_API_RATE_USER", default="1200/min"),
+    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # 0: throttle by REMOTE_ADDR; never by a client-supplied X-Forwarded-For.
+    "NUM_PROXIES": SASMS_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SASMS API",
@@ -231,6 +338,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sasms.core.api.schema.add_error_responses",
+    ],
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
@@ -251,21 +362,86 @@ SPECTACULAR_SETTINGS = {
         "SlaSpecialDayKindEnum": "sasms.sla.models.SpecialDayKind",
         "SlaSpecialDaySourceEnum": "sasms.sla.models.SpecialDaySource",
         "SlaWeekdayEnum": "sasms.sla.models.Weekday",
+        "SlaClockKindEnum": "sasms.sla.models.ClockKind",
+        "SlaClockStateEnum": "sasms.sla.models.ClockState",
+        "SlaClockEntryKindEnum": "sasms.sla.models.ClockEntryKind",
+        "SurveyAnswerChannelEnum": "sasms.portal.models.AnswerChannel",
+        "DispatchSkillKindEnum": "sasms.dispatch.choices.SkillKind",
+        "DispatchProposalStatusEnum": "sasms.dispatch.choices.ProposalStatus",
+        "DispatchRowOutcomeEnum": "sasms.dispatch.choices.RowOutcome",
+        "DispatchCertificationPolicyEnum": "sasms.dispatch.choices.CertificationPolicy",
+        "DispatchLanguageEnum": "sasms.dispatch.choices.Language",
+        "TicketPriorityEnum": "sasms.tickets.choices.Priority",
+        "KnowledgeArticleStatusEnum": "sasms.knowledge.models.ArticleStatus",
+        "IntegrationsRobotKindEnum": "sasms.integrations.choices.RobotKind",
+        "IntegrationsTargetKindEnum": "sasms.integrations.choices.TargetKind",
+        "IntegrationsDeliveryStatusEnum": "sasms.integrations.choices.DeliveryStatus",
+        "IntegrationsModelStatusEnum": "sasms.integrations.choices.ModelStatus",
+        "IntegrationsTrainingTriggerEnum": "sasms.integrations.choices.TrainingTrigger",
+        "IntegrationsReviewStatusEnum": "sasms.integrations.choices.ReviewStatus",
+        "IntegrationsReviewDecisionEnum": "sasms.integrations.choices.ReviewDecision",
+        "IntegrationsRobotEventEnum": "sasms.integrations.choices.ROBOT_EVENT_CHOICES",
+        "IntegrationsEventTypeEnum": "sasms.integrations.choices.WEBHOOK_EVENT_CHOICES",
+        "PartsConditionEnum": "sasms.parts.choices.Condition",
+        "PartsUsableConditionEnum": "sasms.parts.choices.UsableCondition",
+        "PartsRmaStatusEnum": "sasms.parts.choices.RmaStatus",
+        "PartsPartKindEnum": "sasms.parts.choices.PartKind",
+        "PartsDepotKindEnum": "sasms.parts.choices.DepotKind",
+        "PartsServiceTierEnum": "sasms.parts.choices.ServiceTier",
+        "IntakeSourceKindEnum": "sasms.intake.choices.SourceKind",
+        "IntakeMailSecurityEnum": "sasms.intake.choices.MailSecurity",
+        "IntakeMinSeverityEnum": "sasms.intake.choices.MinSeverity",
+        "IntakeAlertSeverityEnum": "sasms.intake.choices.AlertSeverity",
+        "IntakeAlertStateEnum": "sasms.intake.choices.AlertState",
+        "IntakeBmcSchemeEnum": "sasms.intake.choices.BmcScheme",
+        "IntakeBmcAuthEnum": "sasms.intake.choices.BmcAuth",
+        "IntakePollStatusEnum": "sasms.intake.choices.PollStatus",
+        "IntakeOutcomeEnum": "sasms.intake.choices.Outcome",
+        "IntakeTriageChannelEnum": "sasms.intake.choices.TriageChannel",
+        "IntakeTriageReasonEnum": "sasms.intake.choices.TriageReason",
+        "IntakeTriageStatusEnum": "sasms.intake.choices.TriageStatus",
+        "IntakeTriageResolutionEnum": "sasms.intake.choices.TriageResolution",
+        "VisitStatusEnum": "sasms.field.choices.VisitStatus",
+        "VisitStepEnum": "sasms.field.choices.Action",
     },
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "sasms.ops.jsonlog.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if SASMS_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("SASMS_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "redfish": {"level": "WARNING"}},
 }
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline script
+# and no eval anywhere; style attributes are allowed (progress bars, htmx's indicator style).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -279,7 +455,58 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # The health endpoints are probed over plain HTTP by load balancers.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 SASMS_SITE_NAME = _("SASMS")
 SASMS_BASE_URL: str = env.str("SASMS_BASE_URL", default="http://127.0.0.1:8000")
+
+# Fernet keys for stored credentials (mailboxes, BMCs, chat robots), newest first; every key
+# decrypts, the first encrypts (`sasms rotate_secrets` re-encrypts). Empty in embedded mode: a key
+# derived from the secret key. Required in production.
+SASMS_SECRET_KEYS: list[str] = env.list("SASMS_SECRET_KEYS", default=[])
+# CA bundle for BMC certificates (empty: the system's bundle).
+SASMS_BMC_CA_BUNDLE: str = env.str("SASMS_BMC_CA_BUNDLE", default="")
+
+# Service cost per request (docs/kpis.md): labour per engineer hour and a flat fee per on-site visit
+# (CNY); the rollup refresh re-reads rows changed this many seconds before its last watermark.
+SASMS_ANALYTICS_LABOUR_RATE_PER_HOUR: str = env.str("SASMS_ANALYTICS_LABOUR_RATE_PER_HOUR", default="300")
+SASMS_ANALYTICS_VISIT_FEE: str = env.str("SASMS_ANALYTICS_VISIT_FEE", default="200")
+SASMS_ANALYTICS_REFRESH_OVERLAP_SECONDS: int = env.int("SASMS_ANALYTICS_REFRESH_OVERLAP_SECONDS", default=120)
+
+# Password-reset requests per client address (django-ratelimit, counted in the cache).
+SASMS_PASSWORD_RESET_RATE: str = env.str("SASMS_PASSWORD_RESET_RATE", default="5/h")
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "sasms.core.middleware.ratelimit_key_ip"
+# Monitoring webhooks per sending address (alert storms are bursts: keep it generous), and failed
+# token checks per address before that address is refused for a while.
+SASMS_WEBHOOK_RATE: str = env.str("SASMS_WEBHOOK_RATE", default="6000/m")
+SASMS_WEBHOOK_AUTH_FAILURE_RATE: str = env.str("SASMS_WEBHOOK_AUTH_FAILURE_RATE", default="20/m")
+
+# /metrics (Prometheus): a bearer token, or a client address in these networks.
+# Webhooks and chat robots reach public addresses; private, loopback, link-local and other
+# non-public ones only inside these networks, so that a webhook cannot be aimed at the cloud
+# metadata service or an internal admin port. The embedded default lets local receivers work.
+SASMS_OUTBOUND_ALLOWED_NETWORKS: list[str] = env.list(
+    "SASMS_OUTBOUND_ALLOWED_NETWORKS",
+    default=[] if PRODUCTION else ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+)
+# An HTTP proxy for webhooks and chat robots (http://proxy.example:3128), when the servers reach
+# the Internet only through one; the receiver's addresses are still checked before sending.
+SASMS_OUTBOUND_PROXY: str = env.str("SASMS_OUTBOUND_PROXY", default="")
+SASMS_METRICS_TOKEN: str = env.str("SASMS_METRICS_TOKEN", default="")
+SASMS_METRICS_ALLOWED_NETWORKS: list[str] = env.list(
+    "SASMS_METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"]
+)
+
+# --- SLA ---------------------------------------------------------------------------------------
+# The business calendar each coverage preset's clocks run on (calendar codes, editable in the UI).
+SASMS_SLA_CALENDARS: dict[str, str] = {
+    "5x9": "cn-5x9",
+    "5x10": "cn-5x10",
+    "5x12": "cn-5x12",
+    "7x24": "7x24",
+}
+# Whose targets a request without a contract works to: the warranty, and no coverage at all.
+SASMS_SLA_FALLBACK_PRODUCTS: dict[str, str] = {"warranty": "basic-warranty", "none": "break-fix-tm"}
+# Share of a clock's target after which the request shows in the "at risk" queue.
+SASMS_SLA_RISK_FRACTION: float = env.float("SASMS_SLA_RISK_FRACTION", default=0.75)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from sasms.accounts import services
 from sasms.accounts.models import OrganisationKind, User
-from sasms.accounts.roles import Role
+from sasms.accounts.roles import CUSTOMER_ROLES, Role
 from sasms.core.models import AuditEntry
 from tests.conftest import PASSWORD
 
@@ -197,14 +197,16 @@ def test_token_page_creates_and_revokes(agent, client_for):
 
 def test_health_endpoints(client):
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json()["database"] == "ok"
+    assert client.get("/readyz").json()["checks"]["database"] == "ok"
 
 
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_gets_a_home_page(role, make_user, client_for):
     user = make_user(role)
-    response = client_for(user).get(reverse("core:home"))
+    response = client_for(user).get(reverse("core:home"), follow=True)
     assert response.status_code == 200
-    labels = [str(item.label) for item in response.context["nav_menu"]]
+    # A customer's home is the portal.
+    assert response.redirect_chain == ([("/portal/", 302)] if role in CUSTOMER_ROLES else [])
+    labels = [str(item.label) for group in response.context["nav_menu"] for item in group.items]
     assert labels[0] in ("Home", "首页")
     assert ("Audit trail" in labels or "审计日志" in labels) == (role == Role.ADMINISTRATOR)

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from sasms.accounts.models import Organisation, User
 from sasms.assets import imports, tasks
 from sasms.assets.models import Component, ImportJob, ImportStatus, Server, ServerModel, Site
-from sasms.core.errors import Conflict, PermissionDenied
+from sasms.core.errors import Conflict, PermissionDenied, ServiceError
 from sasms.core.models import AuditEntry
 
 HEADER = ["Vendor", "Model", "Serial Number", "Customer", "Site", "Hostname", "Status", "Warranty_End"]
@@ -145,9 +145,24 @@ def test_components_import_is_idempotent(engineer: User, server_a: Server) -> No
 
 
 def test_unreadable_file_fails_clearly(engineer: User) -> None:
-    job = _run(engineer, SimpleUploadedFile("x.xlsx", b"not a workbook"))
+    job = _run(engineer, SimpleUploadedFile("x.xlsx", b"PK\x03\x04 a damaged archive"))
     assert job.status == ImportStatus.FAILED
     assert job.message
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("servers.xlsx", b"vendor,model,serial\r\n"),  # a CSV saved under the wrong name
+        ("servers.csv", b"%PDF-1.7\n\x00\x01\x02 binary"),  # a PDF renamed .csv
+        ("servers.csv", b"MZ\x90\x00\x03\x00\x00\x00"),  # a Windows program renamed .csv
+    ],
+)
+def test_a_file_that_is_not_a_table_is_refused_at_upload(engineer: User, name: str, content: bytes) -> None:
+    with pytest.raises(ServiceError) as refused:
+        imports.start_import(actor=engineer, kind="servers", upload=SimpleUploadedFile(name, content))
+    assert refused.value.fields["file"][0].startswith("The file's content is not a")
+    assert not ImportJob.objects.exists()
 
 
 def test_customer_cannot_import(customer_user: User, good_rows: list[list[Any]]) -> None:
@@ -286,6 +301,34 @@ def test_unexpected_error_in_the_thread_fails_the_job(
     assert _wait_for(job_id, ImportStatus.FAILED)[-1]["status"] == ImportStatus.FAILED
     assert tasks.wait_for_background_jobs(timeout=30)
     assert ImportJob.objects.get().message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_imports_interrupted_by_a_stop_are_resumed_at_start_up(
+    engineer: User, good_rows: list[list[Any]], server_model: ServerModel
+) -> None:
+    # One job stopped while being checked, one while being written (its transaction rolled back):
+    # what the database holds after the process died, with no thread left to finish them.
+    checking = imports.start_import(actor=engineer, kind="servers", upload=_csv(good_rows))
+    ImportJob.objects.filter(pk=checking.pk).update(status=ImportStatus.VALIDATING, processed_rows=1)
+    writing = imports.start_import(
+        actor=engineer, kind="servers", upload=_csv([[*row[:2], f"W{row[2]}", *row[3:]] for row in good_rows])
+    )
+    imports.check_import(job_id=writing.pk)
+    imports.confirm_import(actor=engineer, job=writing)
+    finished = _run(engineer, _csv([["Dell", "PowerEdge R740", "DONE0001", "cust-a", "", "", "", ""]]))
+    assert Server.objects.count() == 1
+
+    assert tasks.resume_interrupted_imports() == 2
+    assert tasks.wait_for_background_jobs(timeout=30)
+    statuses = dict(ImportJob.objects.values_list("pk", "status"))
+    assert statuses == {
+        checking.pk: ImportStatus.PREVIEW,
+        writing.pk: ImportStatus.DONE,
+        finished.pk: ImportStatus.DONE,
+    }
+    assert Server.objects.count() == 1 + len(good_rows)  # the written job once, the checked one not yet
+    assert tasks.resume_interrupted_imports() == 0  # nothing left half-way
 
 
 def test_with_a_broker_the_jobs_stay_celery_tasks(

@@ -14,19 +14,20 @@ from playwright.sync_api import Page, expect
 
 from sasms.accounts.models import Organisation, OrganisationKind, User
 from sasms.accounts.roles import Role, capabilities_of
-from sasms.core.navigation import MENU
+from sasms.core.navigation import MENU, section_rank
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NAV_LINKS = "[data-testid=main-nav] a.nav-link"
+NAV_LINKS = "[data-testid=main-nav] a[data-nav-item]"
 
 
 def expected_menu(role: str, language: str = "en") -> list[str]:
-    """What ``menu_for`` shows this role: reachable items it may use, first label per URL."""
+    """What ``menu_for`` shows this role: reachable items it may use, first label per URL,
+    top-level entries first and then section by section."""
     capabilities = capabilities_of(role)
-    labels: list[str] = []
+    labels: list[tuple[int, str]] = []
     seen: set[str] = set()
     with override(language):
         for item in MENU:
@@ -39,8 +40,8 @@ def expected_menu(role: str, language: str = "en") -> list[str]:
             if url in seen:
                 continue
             seen.add(url)
-            labels.append(str(item.label))
-    return labels
+            labels.append((section_rank(item.section), str(item.label)))
+    return [label for _rank, label in sorted(labels, key=lambda ranked: ranked[0])]
 
 
 def nav_labels(page: Page) -> list[str]:
@@ -62,7 +63,9 @@ def test_each_role_sees_exactly_its_navigation(
     user = make_user(role, language="en")
     sign_in(page, live_server, user.email, PASSWORD)
 
-    assert page.url == f"{live_server.url}/"
+    # A customer's home is the portal.
+    home = "/portal/" if role in (Role.CUSTOMER, Role.CUSTOMER_ADMIN) else "/"
+    assert page.url == f"{live_server.url}{home}"
     expect(page.locator("[data-testid=user-menu]")).to_contain_text(user.full_name)
     expected = expected_menu(role)
     assert expected[0] == "Home"
@@ -75,10 +78,33 @@ def test_each_role_sees_exactly_its_navigation(
         assert response.status == 200, href
 
 
+def test_a_service_managers_pages_fit_the_bar_in_drop_down_sections(
+    page: Page, live_server, make_user: Callable[..., User]
+) -> None:
+    user = make_user(Role.SERVICE_MANAGER, language="en")
+    sign_in(page, live_server, user.email, PASSWORD)
+    entries = page.locator("[data-testid=main-nav] > li")
+    assert len(expected_menu(Role.SERVICE_MANAGER)) > 20
+    assert entries.count() <= 6  # Home and the sections
+    for index in range(entries.count()):
+        assert entries.nth(index).bounding_box()["y"] < 60  # type: ignore[index]  # one row, no wrapping
+    reports = page.get_by_test_id("nav-section-reports")
+    sla = page.locator(NAV_LINKS, has_text="SLA attainment")
+    expect(sla).to_be_hidden()
+    reports.click()
+    expect(sla).to_be_visible()
+    with page.expect_navigation():
+        sla.click()
+    assert page.url == f"{live_server.url}/sla/attainment/"
+    # On a page of a section, the section itself shows as the current place.
+    expect(page.get_by_test_id("nav-section-reports")).to_have_class(re.compile(r"\bactive\b"))
+    expect(page.get_by_test_id("nav-section-admin")).not_to_have_class(re.compile(r"\bactive\b"))
+
+
 def test_every_menu_icon_has_a_glyph(page: Page, live_server, make_user: Callable[..., User]) -> None:
     user = make_user(Role.ADMINISTRATOR, language="en")  # sees the most menu items
     sign_in(page, live_server, user.email, PASSWORD)
-    missing = page.locator(f"{NAV_LINKS} i.bi").evaluate_all(
+    missing = page.locator("[data-testid=main-nav] i.bi").evaluate_all(
         """icons => icons
             .filter(i => ['none', 'normal', ''].includes(getComputedStyle(i, '::before').content))
             .map(i => i.className)"""
@@ -259,11 +285,21 @@ def test_phone_navigation_is_behind_the_toggler(
         expect(links.nth(index)).to_be_hidden()
 
     toggler.click()
-    for index in range(links.count()):
-        expect(links.nth(index)).to_be_visible()
-        expect(links.nth(index)).to_be_in_viewport()
+    for entry in page.locator("[data-testid=main-nav] > li").all():
+        section = entry.locator("[data-bs-toggle=dropdown]")
+        if section.count():
+            section.scroll_into_view_if_needed()
+            section.click()  # opens in place inside the panel, closing the previous one
+        # A long menu scrolls inside the opened panel: every item can be reached with the thumb.
+        for link in entry.locator("a[data-nav-item]").all():
+            link.scroll_into_view_if_needed()
+            expect(link).to_be_visible()
+            expect(link).to_be_in_viewport()
     expect(page.locator("[data-testid=language-switch]")).to_be_visible()
 
+    administration = page.get_by_test_id("nav-section-admin")
+    if administration.get_attribute("aria-expanded") != "true":  # the walk above may have left it open
+        administration.click()
     with page.expect_navigation():
         page.locator(NAV_LINKS, has_text="Organisations").click()
     assert page.url == f"{live_server.url}/organisations/"
@@ -391,9 +427,13 @@ def test_back_after_opening_a_row_from_a_filtered_list_shows_the_whole_page(
     page.goto(f"{live_server.url}/organisations/")
     search(page, "Customer B")
     expect(rows(page)).to_have_count(1)
-    with page.expect_navigation():
+    # The search pushes its address after the rows are swapped in: wait for it, so that the
+    # navigation awaited below is the click's and not that history entry.
+    expect(page).to_have_url(re.compile(r"/organisations/\?q=Customer"))
+    detail = f"{live_server.url}/organisations/{customer_b.pk}/"
+    with page.expect_navigation(url=detail):
         rows(page).first.locator("a").click()
-    assert page.url == f"{live_server.url}/organisations/{customer_b.pk}/"
+    assert page.url == detail
 
     page.go_back()
     expect(page).to_have_url(re.compile(r"/organisations/\?"))

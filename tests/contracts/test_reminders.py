@@ -42,10 +42,15 @@ def test_reminder_goes_to_primary_contact_and_service_managers_once(manager, cus
     reminder = RenewalReminder.objects.get()
     assert (reminder.contract, reminder.threshold_days, reminder.end_date) == (contract, 90, D(2026, 5, 30))
     assert reminder.recipients == ["wang@a.example", "manager@example.com"]
-    message = OutboxMessage.objects.get()
-    assert message.idempotency_key == f"contract-renewal:{contract.pk}:2026-05-30:90"
-    assert message.payload["to"] == ["wang@a.example", "manager@example.com"]
-    assert contract.number in message.payload["subject"]
+    # Each in the reader's language: the contact has no account (the default, Chinese), the
+    # manager reads English.
+    english, chinese = OutboxMessage.objects.order_by("idempotency_key")
+    assert english.idempotency_key == f"contract-renewal:{contract.pk}:2026-05-30:90:en"
+    assert chinese.idempotency_key == f"contract-renewal:{contract.pk}:2026-05-30:90:zh-hans"
+    assert (chinese.payload["to"], english.payload["to"]) == (["wang@a.example"], ["manager@example.com"])
+    assert contract.number in chinese.payload["subject"]
+    assert "天" in chinese.payload["subject"]
+    assert english.payload["subject"].startswith(f"Contract {contract.number} ends in 90 days")
     assert AuditEntry.objects.filter(action="contract.renewal_reminder").count() == 1
 
 
@@ -56,11 +61,11 @@ def test_each_threshold_exactly_once_through_the_task(manager, customer_a, make_
         for hour in (1, 13):
             reminders.run_sweep(now=NOW + datetime.timedelta(days=day, hours=hour - 2))
     assert sorted(RenewalReminder.objects.values_list("threshold_days", flat=True)) == [30, 60, 90]
-    assert OutboxMessage.objects.count() == 3
+    assert OutboxMessage.objects.count() == 3 * 2  # per threshold: one Chinese, one English e-mail
     # And the periodic task itself, run twice on the same day, adds nothing.
     tasks.contract_sweep.delay()
     tasks.contract_sweep.delay()
-    assert OutboxMessage.objects.count() == 3
+    assert OutboxMessage.objects.count() == 3 * 2
     contract.refresh_from_db()
     assert contract.status == ContractStatus.EXPIRED
 
@@ -114,10 +119,10 @@ def test_customer_without_contacts_falls_back_to_the_organisation_address(manage
         actor=None, name="No contacts", code="nc", kind="customer", email="it@nc.example"
     )
     make_contract(org, start=D(2025, 6, 1), end=D(2026, 3, 20))
-    make_user(Role.SERVICE_MANAGER, email="second.manager@example.com")
+    make_user(Role.SERVICE_MANAGER, email="second.manager@example.com", language="en")
     reminders.run_sweep(now=NOW)
-    assert OutboxMessage.objects.get().payload["to"] == [
-        "it@nc.example",
+    assert OutboxMessage.objects.get(idempotency_key__endswith=":zh-hans").payload["to"] == ["it@nc.example"]
+    assert OutboxMessage.objects.get(idempotency_key__endswith=":en").payload["to"] == [
         "manager@example.com",
         "second.manager@example.com",
     ]
@@ -130,5 +135,7 @@ def test_delivered_mail_reaches_the_inbox(manager, customer_a, make_contract, se
 
     reminders.run_sweep(now=NOW)
     deliver_pending()
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["wang@a.example", "manager@example.com"]
+    assert sorted(tuple(message.to) for message in mail.outbox) == [
+        ("manager@example.com",),
+        ("wang@a.example",),
+    ]

@@ -1,5 +1,6 @@
 import datetime
 import importlib
+import io
 from typing import Any
 
 import pytest
@@ -254,3 +255,79 @@ def test_documents_are_checked_stored_and_removed(manager, customer_a, make_cont
     assert ContractDocument.objects.count() == 1
     services.remove_document(actor=manager, document=document)
     assert not ContractDocument.objects.exists()
+
+
+def _xlsx() -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["序列号", "服务等级"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _photo_with_gps() -> bytes:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 0.0)}  # GPSInfo: where the photo was taken
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), "white").save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "stored_type"),
+    [
+        ("附件-服务清单.xlsx", _xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("scan.jpg", _photo_with_gps(), "image/jpeg"),
+        ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "application/msword"),
+        ("说明.txt", "服务时间 7×24，备件四小时到场。".encode("gb18030"), "text/plain"),
+    ],
+)
+def test_documents_are_typed_by_their_content(
+    manager, customer_a, make_contract, settings, tmp_path, name: str, content: bytes, stored_type: str
+):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile(
+        name, content, content_type="application/octet-stream"
+    )  # the claim is ignored
+    document = services.attach_document(actor=manager, contract=make_contract(customer_a), upload=upload)
+    assert document.content_type == stored_type
+    stored_name = document.file.name or ""
+    assert stored_name.startswith("private/contracts/")
+    assert name.rsplit(".", 1)[0] not in stored_name  # stored under a random name
+    stored = document.file.read()
+    assert document.size == len(stored)
+    if stored_type == "image/jpeg":
+        from PIL import Image
+
+        assert Image.open(io.BytesIO(content)).getexif().get(0x8825) is not None
+        with Image.open(io.BytesIO(stored)) as image:
+            assert image.getexif().get(0x8825) is None  # re-encoded: the location is gone
+    else:
+        assert stored == content
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("contract.pdf", b"MZ\x90\x00\x03" + b"\x00" * 60),  # a Windows program named .pdf
+        ("signed.docx", b"#!/bin/sh\nrm -rf /\n"),  # a script named .docx
+        ("notes.txt", b"\x7fELF\x02\x01\x01" + b"\x00" * 40),  # a Linux program named .txt
+        ("photo.png", b"%PDF-1.7 not a picture"),
+        ("sheet.xls", _xlsx()),  # the wrong Office generation for its name
+    ],
+)
+def test_a_file_whose_content_does_not_match_its_name_is_refused(
+    manager, customer_a, make_contract, settings, tmp_path, name: str, content: bytes
+):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(ServiceError) as caught:
+        services.attach_document(
+            actor=manager, contract=make_contract(customer_a), upload=SimpleUploadedFile(name, content)
+        )
+    assert caught.value.fields["file"][0].startswith("The file's content is not a")
+    assert not ContractDocument.objects.exists()
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()]  # nothing written

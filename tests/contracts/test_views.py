@@ -237,7 +237,7 @@ def test_server_entitlement_fragment(manager, customer_user, server_a, contracts
 
 
 def test_nav_shows_contracts(customer_user, client_for):
-    page = client_for(customer_user).get(reverse("core:home"))
+    page = client_for(customer_user).get(reverse("core:home"), follow=True)
     assert reverse("contracts:contract_list").encode() in page.content
     assert reverse("contracts:product_list").encode() not in page.content
 

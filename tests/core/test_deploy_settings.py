@@ -24,6 +24,8 @@ def test_production_mode_passes_check_deploy_without_warnings(tmp_path):
         {
             "SASMS_MODE": "production",
             "SASMS_SECRET_KEY": "p" * 20 + "Zq8#xL2!vN5@kR7$wT1%yU4^mB6&cD9*eF3",
+            # Encryption keys for stored credentials (BMCs, mailboxes, chat robots).
+            "SASMS_SECRET_KEYS": "c2FzbXMtZGVwbG95LWNoZWNrLXRlc3Qta2V5LTAwMDE=",
             "SASMS_ALLOWED_HOSTS": "sasms.example.com",
             "SASMS_VAR_DIR": str(tmp_path),
         }

@@ -4,6 +4,7 @@ import io
 from collections.abc import Callable
 
 import pytest
+from PIL import Image
 from rest_framework.test import APIClient
 
 from sasms.accounts.models import Contact, Organisation, User
@@ -13,7 +14,15 @@ from sasms.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/tickets/"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def test_create_read_list_and_filter(

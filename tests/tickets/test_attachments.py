@@ -9,15 +9,26 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from sasms.accounts.models import User
 from sasms.core.errors import ServiceError
+from sasms.core.uploads import reencode_image
 from sasms.tickets import services
 from sasms.tickets.models import Attachment, Ticket
 from sasms.tickets.services.attachments import safe_name, sniff
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+FAKE_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 PDF = b"%PDF-1.7\n" + b"x" * 64
 ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 64
 
@@ -56,7 +67,9 @@ def test_upload_stores_privately_under_a_random_name(ticket: Ticket, agent: User
     assert "photo" not in attachment.storage_name
     assert ".." not in attachment.storage_name
     stored = Path(settings.MEDIA_ROOT) / "private" / "tickets" / attachment.storage_name
-    assert stored.read_bytes() == PNG
+    # Stored as decoded and written anew: the same picture, not necessarily the same bytes.
+    assert Image.open(stored).size == (8, 6)
+    assert stored.read_bytes() == reencode_image(PNG, "image/png")
     assert attachment.event is not None
     assert attachment.event.public
 
@@ -94,7 +107,7 @@ def test_download_is_checked_and_safe(
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content) == PNG  # type: ignore[attr-defined]
+    assert b"".join(response.streaming_content) == reencode_image(PNG, "image/png")  # type: ignore[attr-defined]
     assert (
         client_for(customer_user)
         .get(reverse("tickets:attachment", args=[ticket.number, internal.pk]))
@@ -129,3 +142,20 @@ def test_upload_through_the_page(
     response = client.post(url, {"file": SimpleUploadedFile("x.log", b"log"), "internal": "on"}, follow=True)
     assert "Customers cannot add internal files" in response.content.decode()
     assert Attachment.objects.count() == 1
+
+
+def test_a_fake_image_is_refused_and_metadata_is_dropped(ticket: Ticket, agent: User) -> None:
+    with pytest.raises(ServiceError) as refused:
+        services.add_attachment(actor=agent, ticket=ticket, name="x.png", content=io.BytesIO(FAKE_PNG))
+    assert "file" in refused.value.fields
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # camera make
+    photo = io.BytesIO()
+    Image.new("RGB", (16, 16), (0, 90, 200)).save(photo, "JPEG", exif=exif)
+    assert b"SecretCam" in photo.getvalue()
+    attachment = services.add_attachment(
+        actor=agent, ticket=ticket, name="site.jpg", content=io.BytesIO(photo.getvalue())
+    )
+    stored = Path(settings.MEDIA_ROOT) / "private" / "tickets" / attachment.storage_name
+    assert b"SecretCam" not in stored.read_bytes()
+    assert Image.open(stored).format == "JPEG"

@@ -8,9 +8,11 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from sasms.accounts.models import Contact, Organisation, Team, User
+from sasms.accounts.roles import Role
 from sasms.assets.models import Server
 from sasms.core.errors import Conflict, PermissionDenied, ServiceError
 from sasms.core.models import AuditEntry, OutboxMessage
@@ -41,6 +43,37 @@ def test_create_numbers_snapshots_and_records(ticket: Ticket, contact_a: Contact
     outbox = OutboxMessage.objects.get(topic="email")
     assert outbox.payload["to"] == [contact_a.email]
     assert ticket.number in outbox.payload["subject"]
+
+
+def test_each_notification_is_in_its_readers_language(
+    make_ticket: Callable[..., Ticket], engineer: User, make_user: Callable[..., User], contact_a: Contact
+) -> None:
+    chinese_engineer = make_user(Role.ENGINEER, language="zh-hans")
+    with translation.override("en"):  # an English-speaking agent at work
+        ticket = make_ticket()
+        services.add_comment(
+            actor=engineer, ticket=ticket, body=f"Please check @{chinese_engineer.email}", internal=True
+        )
+    # The requester is a contact without an account: the site's default language (Chinese).
+    received = OutboxMessage.objects.get(payload__to=[contact_a.email])
+    with translation.override("zh-hans"):
+        expected = _("[%(number)s] We have received your request: %(title)s") % {
+            "number": ticket.number,
+            "title": ticket.title,
+        }
+    assert received.payload["subject"] == expected
+    assert "We have received" not in received.payload["subject"]
+    mention = OutboxMessage.objects.get(payload__to=[chinese_engineer.email])
+    assert "mentioned you" not in mention.payload["subject"]
+    with translation.override("zh-hans"):
+        assert mention.payload["subject"] == _("[%(number)s] %(name)s mentioned you") % {
+            "number": ticket.number,
+            "name": engineer.full_name,
+        }
+    with translation.override("zh-hans"):  # a Chinese-speaking dispatcher assigns an English engineer
+        services.assign_ticket(actor=None, ticket=ticket, assignee=engineer)
+    assigned = OutboxMessage.objects.get(payload__to=[engineer.email])
+    assert assigned.payload["subject"].startswith(f"[{ticket.number}] Assigned to you:")
 
 
 def test_numbers_follow_the_local_day(make_ticket: Callable[..., Ticket]) -> None:

@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self) -> None:
+        from sasms.accounts import privacy
         from sasms.accounts.api import schema  # noqa: F401  (registers the OpenAPI extension)
+
+        privacy.register()

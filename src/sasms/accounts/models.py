@@ -61,6 +61,8 @@ class Contact(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
+    # Set when the person's data was erased on request; the row stays for the service history.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("contact")

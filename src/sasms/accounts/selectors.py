@@ -1,5 +1,8 @@
 """Reads for accounts, scoped to what the acting user may see."""
 
+from collections.abc import Iterable
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
@@ -62,3 +65,14 @@ def tokens_visible_to(*, actor: User | AnonymousUser) -> QuerySet[ApiToken]:
     if actor.can(Capability.MANAGE_MACHINE_TOKENS):
         return queryset.filter(Q(user=actor) | Q(user__is_machine=True))
     return queryset.filter(user=actor)
+
+
+def languages_by_address(addresses: Iterable[str]) -> dict[str, str]:
+    """The language each e-mail address reads in: its user's profile language, else the site's
+    default (a contact without an account, an organisation's shared mailbox). Keys are lower-case."""
+    wanted = {address.lower() for address in addresses if address}
+    known = {
+        email.lower(): language
+        for email, language in User.objects.filter(email__in=wanted).values_list("email", "language")
+    }
+    return {address: known.get(address) or settings.LANGUAGE_CODE for address in wanted}

@@ -26,6 +26,16 @@ urlpatterns = [
     path(
         "organisations/<int:organisation_pk>/contacts/<int:pk>/", views.contact_form_view, name="contact_edit"
     ),
+    path(
+        "organisations/<int:organisation_pk>/contacts/<int:pk>/privacy/export/",
+        views.contact_privacy_export_view,
+        name="contact_privacy_export",
+    ),
+    path(
+        "organisations/<int:organisation_pk>/contacts/<int:pk>/privacy/erase/",
+        views.contact_privacy_erase_view,
+        name="contact_privacy_erase",
+    ),
     path("users/", views.UserListView.as_view(), name="user_list"),
     path("users/new/", views.user_form_view, name="user_create"),
     path("users/<int:pk>/", views.user_form_view, name="user_edit"),

@@ -2,6 +2,7 @@
 
 import base64
 import io
+import json
 from typing import Any
 
 import qrcode
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.core import is_ratelimited  # type: ignore[import-untyped]
 
 from sasms.accounts import selectors, services
 from sasms.accounts.filtersets import OrganisationFilterSet, TeamFilterSet, TokenFilterSet, UserFilterSet
@@ -40,7 +42,8 @@ from sasms.accounts.forms import (
 )
 from sasms.accounts.models import User
 from sasms.accounts.roles import Capability
-from sasms.core.errors import ServiceError
+from sasms.core import privacy
+from sasms.core.errors import NotFound, ServiceError
 from sasms.core.forms import add_service_error
 from sasms.core.lists import Column, ListPage, attr
 from sasms.core.models import AuditEntry
@@ -124,6 +127,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def password_reset_view(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and is_ratelimited(
+        request, group="password-reset", key="ip", rate=settings.SASMS_PASSWORD_RESET_RATE, increment=True
+    ):
+        # Same answer whether the address exists or not; only the pace is refused.
+        return render(request, "accounts/password_reset.html", {"form": form, "throttled": True}, status=429)
     if request.method == "POST" and form.is_valid():
         services.request_password_reset(email=form.cleaned_data["email"])
         return render(request, "accounts/password_reset_sent.html")
@@ -348,8 +356,50 @@ def contact_form_view(request: HttpRequest, organisation_pk: int, pk: int | None
     return render(
         request,
         "accounts/contact_form.html",
-        {"form": form, "organisation": organisation, "contact": contact},
+        {
+            "form": form,
+            "organisation": organisation,
+            "contact": contact,
+            "can_handle_privacy": actor.can(Capability.MANAGE_ORGANISATIONS),
+        },
     )
+
+
+def _privacy_contact(request: HttpRequest, organisation_pk: int, pk: int) -> tuple[User, Any]:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, Capability.MANAGE_ORGANISATIONS)
+    organisation = selectors.access_organisation(actor=actor, organisation_id=organisation_pk)
+    contact = selectors.access_contact(actor=actor, contact_id=pk)
+    if contact.organisation_id != organisation.pk:
+        raise NotFound(_("Not found."))
+    return actor, contact
+
+
+@login_required
+def contact_privacy_export_view(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse:
+    """Everything held about the contact, as a JSON download."""
+    actor, contact = _privacy_contact(request, organisation_pk, pk)
+    data = privacy.export_contact(actor=actor, contact=contact)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}-personal-data.json"'
+    return response
+
+
+@login_required
+@require_POST
+def contact_privacy_erase_view(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse:
+    actor, contact = _privacy_contact(request, organisation_pk, pk)
+    try:
+        report = privacy.erase_contact(actor=actor, contact=contact, reason=request.POST.get("reason", ""))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Personal data erased (%(count)d records changed).") % {"count": report.total}
+        )
+    return redirect("accounts:contact_edit", organisation_pk=organisation_pk, pk=pk)
 
 
 # --- Users ---------------------------------------------------------------------------------------

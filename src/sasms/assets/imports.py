@@ -29,6 +29,7 @@ from sasms.core.context import current_origin
 from sasms.core.errors import Conflict, ServiceError
 from sasms.core.models import AuditEntry
 from sasms.core.permissions import require
+from sasms.core.uploads import looks_like_text
 
 MAX_STORED_ERRORS = 1000
 PROGRESS_EVERY = 500
@@ -60,6 +61,9 @@ def start_import(
         errors["file"] = [_("Upload a .csv or .xlsx file.")]
     elif (upload.size or 0) > MAX_FILE_BYTES:
         errors["file"] = [_("The file is larger than 50 MB; split it into several files.")]
+    elif not _content_matches(upload, name):
+        extension = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
+        errors["file"] = [_("The file's content is not a %(type)s file.") % {"type": extension}]
     if errors:
         raise ServiceError(_("Please correct the errors below."), fields=errors)
     job = ImportJob(kind=kind, original_name=name[:200], skip_bad_rows=skip_bad_rows, created_by=actor)
@@ -67,6 +71,17 @@ def start_import(
     job.save()
     record_audit(actor=actor, action="asset_import.start", target=job, changes={"file": [None, name]})
     return job
+
+
+def _content_matches(upload: UploadedFile[bytes], name: str) -> bool:
+    """An XLSX file is a ZIP container; a CSV file is text. Refused at once rather than failing
+    later in the background check (a renamed program, a PDF saved as .csv)."""
+    upload.seek(0)
+    head: bytes = upload.read(8192)
+    upload.seek(0)
+    if name.lower().endswith(".xlsx"):
+        return head.startswith(b"PK\x03\x04")
+    return looks_like_text(head)
 
 
 def _progress(job: ImportJob, **counters: Any) -> None:

@@ -90,6 +90,28 @@ def _mark_failed(job_id: int) -> None:
         logger.exception("Could not mark import job %s as failed", job_id)
 
 
+def resume_interrupted_imports() -> int:
+    """Start again every import a stopped ``sasms run`` left half-way; returns how many.
+
+    Embedded mode only, at start-up: the import threads lived in the old process, so every job
+    still marked as running was interrupted. Its check runs again from the file; an interrupted
+    write left nothing behind (it is one transaction), so the job is applied again. With a broker,
+    the worker gets the unacknowledged task again instead (``CELERY_TASK_ACKS_LATE``).
+    """
+    resumed = 0
+    for job_id, status in ImportJob.objects.filter(
+        status__in=[ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.IMPORTING]
+    ).values_list("pk", "status"):
+        if status == ImportStatus.IMPORTING:
+            schedule_apply(job_id)
+        else:
+            schedule_check(job_id)
+        resumed += 1
+    if resumed:
+        logger.info("Resumed %s import job(s) interrupted by a restart", resumed)
+    return resumed
+
+
 def running_threads() -> list[threading.Thread]:
     with _threads_lock:
         return [t for t in _threads if t.is_alive()]

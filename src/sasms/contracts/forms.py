@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -32,6 +33,7 @@ class ProductForm(forms.ModelForm[ServiceProduct]):
             "loaner_included",
             "penalty_kind",
             "penalty_value",
+            "pause_when_waiting_customer",
             "is_active",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -73,7 +75,16 @@ class ProductForm(forms.ModelForm[ServiceProduct]):
 class ContractForm(forms.ModelForm[Contract]):
     class Meta:
         model = Contract
-        fields = ["number", "organisation", "product", "start_date", "end_date", "covers_eosl", "notes"]
+        fields = [
+            "number",
+            "organisation",
+            "product",
+            "start_date",
+            "end_date",
+            "covers_eosl",
+            "monthly_fee",
+            "notes",
+        ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -89,6 +100,15 @@ class ContractForm(forms.ModelForm[Contract]):
         organisation_field.label = _("Customer")
         product_field: Any = self.fields["product"]
         product_field.queryset = ServiceProduct.objects.order_by("-tier", "name")
+        self.fields["monthly_fee"].required = False
+
+    def clean_monthly_fee(self) -> Decimal:
+        value = self.cleaned_data.get("monthly_fee")
+        if value is None:
+            return Decimal(0)
+        if value < 0:
+            raise forms.ValidationError(_("The fee cannot be negative."))
+        return Decimal(value)
 
     def validate_unique(self) -> None:
         pass

@@ -6,7 +6,10 @@ and covers a set of that customer's servers. ``sasms.contracts.entitlement`` tur
 server's base warranty, into "is this server covered right now, and why (not)".
 """
 
+import secrets
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +78,9 @@ class ServiceProduct(models.Model):
         decimal_places=2,
         default=0,
         help_text=_("An amount in CNY, or a percentage, depending on the penalty kind."),
+    )
+    pause_when_waiting_customer = models.BooleanField(
+        _("resolution clock pauses while waiting for the customer"), default=True
     )
     is_active = models.BooleanField(_("on sale"), default=True)
 
@@ -162,6 +168,14 @@ class Contract(models.Model):
         default=False,
         help_text=_("Without this, servers whose model has reached end of service life are not covered."),
     )
+    monthly_fee = models.DecimalField(
+        _("monthly fee (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("The base for percentage penalties."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     status_reason = models.CharField(_("reason for the last status change"), max_length=300, blank=True)
     servers = models.ManyToManyField(
@@ -210,13 +224,20 @@ class CoveredServer(models.Model):
         return f"{self.contract_id}:{self.server_id}"
 
 
+def document_path(instance: "ContractDocument", filename: str) -> str:
+    """A random name below ``private/``: the client's name is kept in ``original_name`` only, so
+    nothing about the file (or a crafted name) reaches the file system."""
+    token = secrets.token_hex(20)
+    return f"private/contracts/{token[:2]}/{token}"
+
+
 class ContractDocument(models.Model):
     """A signed contract, annex or quote attached to a contract. Served only through an access check."""
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="documents"
     )
-    file = models.FileField(_("file"), upload_to="contracts/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)

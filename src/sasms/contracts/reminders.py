@@ -20,6 +20,7 @@ from django.utils.translation import override
 
 from sasms.accounts.models import Contact, Organisation, User
 from sasms.accounts.roles import Role
+from sasms.accounts.selectors import languages_by_address
 from sasms.contracts.models import Contract, ContractStatus, RenewalReminder
 from sasms.core.audit import record_audit
 from sasms.core.outbox import enqueue_email
@@ -58,8 +59,8 @@ def reminder_recipients(contract: Contract) -> list[str]:
     return list(dict.fromkeys([e for e in [customer, *managers] if e]))
 
 
-def _message(contract: Contract, threshold: int, days_left: int) -> tuple[str, str]:
-    with override(settings.LANGUAGE_CODE):
+def _message(contract: Contract, threshold: int, days_left: int, language: str) -> tuple[str, str]:
+    with override(language):
         subject = _("Contract %(number)s ends in %(days)d days (%(end)s)") % {
             "number": contract.number,
             "days": days_left,
@@ -95,13 +96,17 @@ def _remind(contract: Contract, threshold: int, days_left: int) -> bool:
             reminder = RenewalReminder.objects.create(
                 contract=contract, threshold_days=threshold, end_date=contract.end_date, recipients=recipients
             )
-            if recipients:
-                subject, body = _message(contract, threshold, days_left)
+            # One e-mail per language among the recipients, each in that language.
+            languages = languages_by_address(recipients)
+            for language in sorted(set(languages.values())):
+                subject, body = _message(contract, threshold, days_left, language)
                 enqueue_email(
-                    to=recipients,
+                    to=[address for address in recipients if languages[address.lower()] == language],
                     subject=subject,
                     body=body,
-                    idempotency_key=f"contract-renewal:{contract.pk}:{contract.end_date}:{threshold}",
+                    idempotency_key=(
+                        f"contract-renewal:{contract.pk}:{contract.end_date}:{threshold}:{language}"
+                    ),
                 )
             record_audit(
                 actor=None,

@@ -125,3 +125,18 @@ def contract_history(*, contract: Contract, limit: int = 50) -> QuerySet[AuditEn
     return AuditEntry.objects.filter(
         Q(object_type="contracts.contract", object_id=str(contract.pk))
     ).order_by("-created_at", "-id")[:limit]
+
+
+def target_table(product: ServiceProduct) -> dict[str, dict[str, int | None]]:
+    """The product's targets by priority, as request entitlement snapshots and SLA clocks keep them
+    (``{"P1": {"response_minutes": 15, ...}, ...}``); prefetch ``targets`` to read no rows again."""
+    return {
+        target.priority: {
+            "response_minutes": target.response_minutes,
+            "dispatch_minutes": target.dispatch_minutes,
+            "update_minutes": target.update_minutes,
+            "onsite_minutes": target.onsite_minutes,
+            "resolution_minutes": target.resolution_minutes,
+        }
+        for target in product.targets.all()
+    }

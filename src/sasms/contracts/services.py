@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ from sasms.contracts.reminders import organisation_zone
 from sasms.core.audit import changed_fields, record_audit, snapshot
 from sasms.core.errors import ServiceError
 from sasms.core.permissions import require
+from sasms.core.uploads import OLE2, content_type_of, reencode_image
 from sasms.core.writes import apply_changes, full_clean_or_refuse, save_or_conflict
 
 PRODUCT_FIELDS = (
@@ -46,6 +48,7 @@ PRODUCT_FIELDS = (
     "loaner_included",
     "penalty_kind",
     "penalty_value",
+    "pause_when_waiting_customer",
     "is_active",
 )
 TARGET_FIELDS = (
@@ -55,12 +58,42 @@ TARGET_FIELDS = (
     "onsite_minutes",
     "resolution_minutes",
 )
-CONTRACT_FIELDS = ("number", "organisation", "product", "start_date", "end_date", "covers_eosl", "notes")
+CONTRACT_FIELDS = (
+    "number",
+    "organisation",
+    "product",
+    "start_date",
+    "end_date",
+    "covers_eosl",
+    "monthly_fee",
+    "notes",
+)
 # Documents: office formats, PDFs and scans; anything else (executables, archives) is refused.
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
-DOCUMENT_EXTENSIONS = frozenset(
-    {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".txt", ".png", ".jpg", ".jpeg"}
-)
+ZIP = "application/zip"
+MSWORD = "application/msword"
+MSEXCEL = "application/vnd.ms-excel"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODT = "application/vnd.oasis.opendocument.text"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+# Per extension: the type stored and served, and the types its first bytes may show. Office files
+# are ZIP or OLE2 containers that not every writer marks the way the sniffer recognises, so the bare
+# container counts too; a renamed program or script is refused whatever it is called.
+DOCUMENT_TYPES: dict[str, tuple[str, frozenset[str]]] = {
+    ".pdf": ("application/pdf", frozenset({"application/pdf"})),
+    ".doc": (MSWORD, frozenset({MSWORD, MSEXCEL, OLE2})),
+    ".xls": (MSEXCEL, frozenset({MSWORD, MSEXCEL, OLE2})),
+    ".docx": (DOCX, frozenset({DOCX, ZIP})),
+    ".xlsx": (XLSX, frozenset({XLSX, ZIP})),
+    ".odt": (ODT, frozenset({ODT, ZIP})),
+    ".ods": (ODS, frozenset({ODS, ZIP})),
+    ".txt": ("text/plain", frozenset({"text/plain"})),
+    ".png": ("image/png", frozenset({"image/png"})),
+    ".jpg": ("image/jpeg", frozenset({"image/jpeg"})),
+    ".jpeg": ("image/jpeg", frozenset({"image/jpeg"})),
+}
+DOCUMENT_EXTENSIONS = frozenset(DOCUMENT_TYPES)
 
 
 def local_today(organisation: Organisation) -> datetime.date:
@@ -334,15 +367,23 @@ def attach_document(
     if not upload.size or upload.size > DOCUMENT_MAX_BYTES:
         message = _("The file must be between 1 byte and %(mb)d MB.") % {"mb": DOCUMENT_MAX_BYTES // 2**20}
         raise ServiceError(message, fields={"file": [message]})
+    upload.seek(0)
+    data = upload.read(DOCUMENT_MAX_BYTES + 1)
+    content_type, accepted = DOCUMENT_TYPES[extension]
+    if content_type_of(data[:8192]) not in accepted:
+        message = _("The file's content is not a %(type)s file.") % {"type": extension}
+        raise ServiceError(message, code="unsupported_type", fields={"file": [message]})
+    if content_type.startswith("image/"):
+        data = reencode_image(data, content_type)  # no GPS or camera metadata kept
     document = ContractDocument(
         contract=contract,
         original_name=name,
-        content_type=(upload.content_type or "")[:100],
-        size=upload.size,
+        content_type=content_type,
+        size=len(data),
         description=description.strip()[:200],
         uploaded_by=actor,
     )
-    document.file.save(name, upload, save=False)
+    document.file.save(name, ContentFile(data), save=False)
     document.save()
     record_audit(
         actor=actor,

@@ -1,15 +1,38 @@
+import ipaddress
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from sasms.core.context import Origin, acting_from
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy, the deployment's proxy sets REMOTE_ADDR correctly (see docs/deploy notes);
-    # X-Forwarded-For is not trusted here because any client can forge it.
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the client as the outermost of our own proxies saw it.
+
+    ``SASMS_PROXY_COUNT`` says how many proxies (nginx, a load balancer) stand in front of the web
+    nodes; each appends the address it received from to X-Forwarded-For, so the trusted entry is
+    the N-th from the right. Entries further left are whatever the client sent and are never used:
+    a forged header cannot pick someone else's rate-limit bucket or audit address. Without proxies
+    (the default), REMOTE_ADDR is the client.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies: int = getattr(settings, "SASMS_PROXY_COUNT", 0)
+    if proxies <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return remote  # the request did not come through every proxy: only REMOTE_ADDR is known
+    try:
+        return str(ipaddress.ip_address(hops[-proxies]))
+    except ValueError:
+        return remote
+
+
+def ratelimit_key_ip(request: HttpRequest) -> str:
+    """django-ratelimit's client address (RATELIMIT_IP_META_KEY): the same one the audit records."""
+    return client_ip(request) or ""
 
 
 class RequestContextMiddleware:

@@ -70,6 +70,29 @@ class AuditEntry(models.Model):
         raise TypeError("The audit trail is append-only.")
 
 
+class AuditSeal(models.Model):
+    """The hash chain over the audit trail: seal ``n`` covers one entry and seal ``n - 1``.
+
+    Seals are written after the entries' transactions commit, by one sealer at a time (see
+    :mod:`sasms.core.auditchain`), so recording an audit entry never waits for a global lock.
+    Rewriting an entry breaks its seal's hash; deleting entries leaves a gap in the sequence.
+    """
+
+    sequence = models.PositiveBigIntegerField(primary_key=True)
+    entry = models.OneToOneField(AuditEntry, on_delete=models.PROTECT, related_name="seal")
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"{self.sequence} {self.entry_hash[:12]}"
+
+
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")

@@ -1,6 +1,9 @@
 """The navigation menu: each item shows only for roles with the capability its page checks.
 
-Apps add their entries to ``MENU``; hiding a link is a convenience only, the page itself checks.
+Apps add their entries to ``MENU``, each in one of the ``SECTIONS`` (or at the top level, for the
+few entries a customer lives in); a section a role sees more than one entry of becomes a drop-down,
+so that a service manager's forty pages fit in one bar. Hiding a link is a convenience only, the
+page itself checks.
 """
 
 from dataclasses import dataclass
@@ -12,6 +15,31 @@ from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.roles import Capability
 
+TOP_LEVEL = ""
+SERVICE_DESK = "service"
+FIELD_AND_PARTS = "field"
+SERVERS_AND_CONTRACTS = "assets"
+REPORTS = "reports"
+ADMINISTRATION = "admin"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str | Promise
+    icon: str
+
+
+# In the order they appear, after the top-level entries.
+SECTIONS: tuple[Section, ...] = (
+    Section(SERVICE_DESK, _("Service desk"), "headset"),
+    Section(FIELD_AND_PARTS, _("Field service and parts"), "truck"),
+    Section(SERVERS_AND_CONTRACTS, _("Servers and contracts"), "hdd-rack"),
+    Section(REPORTS, _("Reports and analytics"), "graph-up"),
+    Section(ADMINISTRATION, _("Administration"), "gear"),
+)
+_SECTION_RANK = {section.key: rank for rank, section in enumerate(SECTIONS, start=1)}
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -19,6 +47,7 @@ class MenuItem:
     url_name: str
     capability: Capability | None = None
     icon: str = ""
+    section: str = TOP_LEVEL
 
 
 @dataclass(frozen=True)
@@ -29,35 +58,90 @@ class ResolvedItem:
     icon: str
 
 
+@dataclass(frozen=True)
+class MenuGroup:
+    """One entry of the bar: a single link, or a section's drop-down."""
+
+    key: str
+    label: str | Promise
+    icon: str
+    items: tuple[ResolvedItem, ...]
+
+    @property
+    def is_dropdown(self) -> bool:
+        return self.key != TOP_LEVEL and len(self.items) > 1
+
+    @property
+    def active(self) -> bool:
+        return any(item.active for item in self.items)
+
+
+def section_rank(section: str) -> int:
+    """Where a section's entries go: top-level entries first, then ``SECTIONS`` in order."""
+    return _SECTION_RANK.get(section, 0)
+
+
 MENU: list[MenuItem] = [
     MenuItem(_("Home"), "core:home", None, "house"),
-    MenuItem(_("Organisations"), "accounts:organisation_list", Capability.VIEW_ALL_ORGANISATIONS, "building"),
-    MenuItem(_("Users"), "accounts:user_list", Capability.MANAGE_USERS, "people"),
     MenuItem(
-        _("My organisation's users"), "accounts:user_list", Capability.MANAGE_OWN_ORGANISATION_USERS, "people"
+        _("Organisations"),
+        "accounts:organisation_list",
+        Capability.VIEW_ALL_ORGANISATIONS,
+        "building",
+        ADMINISTRATION,
     ),
-    MenuItem(_("Teams"), "accounts:team_list", Capability.VIEW_ALL_ORGANISATIONS, "diagram-3"),
-    MenuItem(_("Servers"), "assets:server_list", None, "hdd-rack"),
-    MenuItem(_("Sites"), "assets:site_list", None, "geo-alt"),
-    MenuItem(_("Life cycle"), "assets:lifecycle", None, "hourglass-split"),
-    MenuItem(_("Server models"), "assets:model_list", Capability.VIEW_ALL_ORGANISATIONS, "cpu"),
-    MenuItem(_("Vendors"), "assets:vendor_list", Capability.VIEW_ALL_ORGANISATIONS, "shop"),
-    MenuItem(_("Contracts"), "contracts:contract_list", None, "file-earmark-text"),
-    MenuItem(_("Service products"), "contracts:product_list", Capability.VIEW_ALL_ORGANISATIONS, "award"),
-    MenuItem(_("Business calendars"), "sla:calendar_list", Capability.MANAGE_SLA, "calendar-week"),
-    MenuItem(_("Service requests"), "tickets:queue", Capability.WORK_TICKETS, "inbox"),
-    MenuItem(_("Phone intake"), "tickets:intake", Capability.WORK_TICKETS, "telephone"),
-    MenuItem(_("Audit trail"), "core:audit_list", Capability.VIEW_AUDIT_TRAIL, "journal"),
-    MenuItem(_("API tokens"), "accounts:token_list", Capability.USE_API, "key"),
-    MenuItem(_("API documentation"), "api-docs", Capability.USE_API, "code"),
+    MenuItem(_("Users"), "accounts:user_list", Capability.MANAGE_USERS, "people", ADMINISTRATION),
+    MenuItem(
+        _("My organisation's users"),
+        "accounts:user_list",
+        Capability.MANAGE_OWN_ORGANISATION_USERS,
+        "people",
+        ADMINISTRATION,
+    ),
+    MenuItem(
+        _("Teams"), "accounts:team_list", Capability.VIEW_ALL_ORGANISATIONS, "diagram-3", ADMINISTRATION
+    ),
+    MenuItem(_("Servers"), "assets:server_list", None, "hdd-rack", SERVERS_AND_CONTRACTS),
+    MenuItem(_("Sites"), "assets:site_list", None, "geo-alt", SERVERS_AND_CONTRACTS),
+    MenuItem(_("Life cycle"), "assets:lifecycle", None, "hourglass-split", SERVERS_AND_CONTRACTS),
+    MenuItem(
+        _("Server models"),
+        "assets:model_list",
+        Capability.VIEW_ALL_ORGANISATIONS,
+        "cpu",
+        SERVERS_AND_CONTRACTS,
+    ),
+    MenuItem(
+        _("Vendors"), "assets:vendor_list", Capability.VIEW_ALL_ORGANISATIONS, "shop", SERVERS_AND_CONTRACTS
+    ),
+    MenuItem(_("Contracts"), "contracts:contract_list", None, "file-earmark-text", SERVERS_AND_CONTRACTS),
+    MenuItem(
+        _("Service products"),
+        "contracts:product_list",
+        Capability.VIEW_ALL_ORGANISATIONS,
+        "award",
+        SERVERS_AND_CONTRACTS,
+    ),
+    MenuItem(
+        _("Business calendars"), "sla:calendar_list", Capability.MANAGE_SLA, "calendar-week", ADMINISTRATION
+    ),
+    MenuItem(_("Escalation policies"), "sla:policy_list", Capability.MANAGE_SLA, "bell", ADMINISTRATION),
+    MenuItem(_("SLA attainment"), "sla:attainment", Capability.VIEW_REPORTS, "speedometer2", REPORTS),
+    MenuItem(_("Service requests"), "tickets:queue", Capability.WORK_TICKETS, "inbox", SERVICE_DESK),
+    MenuItem(_("Phone intake"), "tickets:intake", Capability.WORK_TICKETS, "telephone", SERVICE_DESK),
+    MenuItem(_("Audit trail"), "core:audit_list", Capability.VIEW_AUDIT_TRAIL, "journal", ADMINISTRATION),
+    MenuItem(_("API tokens"), "accounts:token_list", Capability.USE_API, "key", ADMINISTRATION),
+    MenuItem(_("API documentation"), "api-docs", Capability.USE_API, "code", ADMINISTRATION),
 ]
 
 
-def menu_for(request: HttpRequest) -> list[ResolvedItem]:
+def menu_for(request: HttpRequest) -> list[MenuGroup]:
+    """The bar for this user: top-level links in ``MENU`` order, then one group per section."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items: list[ResolvedItem] = []
+    top: list[MenuGroup] = []
+    by_section: dict[str, list[ResolvedItem]] = {}
     seen_urls: set[str] = set()
     for item in MENU:
         if item.capability is not None and not user.can(item.capability):
@@ -70,5 +154,14 @@ def menu_for(request: HttpRequest) -> list[ResolvedItem]:
             continue
         seen_urls.add(url)
         active = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append(ResolvedItem(label=item.label, url=url, active=active, icon=item.icon))
-    return items
+        resolved = ResolvedItem(label=item.label, url=url, active=active, icon=item.icon)
+        if section_rank(item.section) == 0:
+            top.append(MenuGroup(TOP_LEVEL, item.label, item.icon, (resolved,)))
+        else:
+            by_section.setdefault(item.section, []).append(resolved)
+    sections = [
+        MenuGroup(section.key, section.label, section.icon, tuple(by_section[section.key]))
+        for section in SECTIONS
+        if section.key in by_section
+    ]
+    return top + sections

@@ -6,9 +6,10 @@ Handlers are registered per topic; a handler must tolerate being called twice fo
 
 import datetime
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
@@ -97,14 +98,34 @@ def send_email(payload: Mapping[str, Any], idempotency_key: str) -> None:
     )
     if payload.get("html"):
         message.attach_alternative(payload["html"], "text/html")
+    for attachment in payload.get("attachments", []):
+        with default_storage.open(attachment["storage_path"], "rb") as handle:
+            message.attach(attachment["name"], handle.read(), attachment["content_type"])
     message.send()
 
 
 def enqueue_email(
-    *, to: list[str], subject: str, body: str, idempotency_key: str, html: str = ""
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    idempotency_key: str,
+    html: str = "",
+    headers: Mapping[str, str] | None = None,
+    attachments: Sequence[Mapping[str, str]] = (),
 ) -> OutboxMessage:
+    """Queue one e-mail. ``attachments`` name files already saved in ``default_storage``:
+    ``{"name": "report.pdf", "storage_path": "...", "content_type": "application/pdf"}`` — the
+    file is read at delivery time, so the outbox row stays small and a retry sends the same bytes."""
     return enqueue(
         topic="email",
-        payload={"to": to, "subject": subject, "body": body, "html": html},
+        payload={
+            "to": to,
+            "subject": subject,
+            "body": body,
+            "html": html,
+            "headers": dict(headers or {}),
+            "attachments": [dict(a) for a in attachments],
+        },
         idempotency_key=idempotency_key,
     )

@@ -12,3 +12,11 @@ def deliver_outbox() -> int:
 def ping(value: str) -> str:
     """Echo, used by health checks and the broker round-trip test."""
     return f"pong:{value}"
+
+
+@shared_task(name="sasms.core.tasks.seal_audit_trail", ignore_result=True)
+def seal_audit_trail() -> int:
+    """Extend the audit hash chain over the entries committed since the last run."""
+    from sasms.core.auditchain import seal_pending
+
+    return seal_pending()

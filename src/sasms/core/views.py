@@ -2,11 +2,9 @@ import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 
 from sasms.accounts.models import Organisation, OrganisationKind, Team, User
 from sasms.accounts.roles import Capability
@@ -19,6 +17,8 @@ from sasms.core.selectors import audit_entries_visible_to
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    if user.can(Capability.VIEW_PORTAL):
+        return redirect("portal:home")  # a customer's home is the portal
     cards: list[dict[str, Any]] = []
     if user.can(Capability.VIEW_ALL_ORGANISATIONS):
         cards.append(
@@ -75,18 +75,3 @@ class AuditListView(ListPage):
 
     def get_queryset(self) -> Any:
         return audit_entries_visible_to(actor=self.request.user)
-
-
-@never_cache
-def healthz_view(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
-
-
-@never_cache
-def readyz_view(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as exc:  # the probe reports any database failure as not ready
-        return JsonResponse({"status": "unavailable", "database": str(exc)[:200]}, status=503)
-    return JsonResponse({"status": "ready", "database": "ok"})

@@ -6,3 +6,8 @@ class TicketsConfig(AppConfig):
     name = "sasms.tickets"
     label = "tickets"
     verbose_name = _("Service requests")
+
+    def ready(self) -> None:
+        from sasms.tickets import privacy
+
+        privacy.register()

@@ -2,7 +2,7 @@ from typing import Any
 
 import django_filters
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.models import Organisation, Team, User
@@ -17,7 +17,36 @@ SORTS = [
     ("priority", _("Priority")),
     ("-updated_at", _("Recently updated")),
     ("status", _("Status")),
+    ("next_due", _("Time to breach")),
 ]
+
+
+def with_next_due(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Annotate ``next_due``: the earliest due time of a running, not yet breached SLA clock."""
+    from sasms.sla.models import SlaClock  # the SLA app builds on tickets, not the reverse
+
+    clocks = SlaClock.objects.filter(ticket=OuterRef("pk"), state="running", breached_at__isnull=True)
+    return queryset.annotate(next_due=Subquery(clocks.order_by("due_at").values("due_at")[:1]))
+
+
+class TicketOrdering(django_filters.OrderingFilter):
+    """The usual sorts plus ``next_due`` (time to breach), which needs its annotation first;
+    requests without a running clock sort last either way."""
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if not value or not any(v.lstrip("-") == "next_due" for v in value):
+            return super().filter(qs, value)
+        ordering = []
+        for param in value:
+            if param == "next_due":
+                ordering.append(F("next_due").asc(nulls_last=True))
+            elif param == "-next_due":
+                ordering.append(F("next_due").desc(nulls_last=True))
+            else:
+                ordering.append(self.get_ordering_value(param))
+        if "next_due" not in qs.query.annotations:
+            qs = with_next_due(qs)
+        return qs.order_by(*ordering, "pk")
 
 
 class TicketFilterSet(django_filters.FilterSet):
@@ -44,19 +73,21 @@ class TicketFilterSet(django_filters.FilterSet):
     created_before = django_filters.DateFilter(
         label=_("Created until"), field_name="created_at", lookup_expr="date__lte"
     )
-    sort = django_filters.OrderingFilter(
+    sort = TicketOrdering(
         label=_("Sort"),
         fields=(
             ("created_at", "created_at"),
             ("priority", "priority"),
             ("updated_at", "updated_at"),
             ("status", "status"),
+            ("next_due", "next_due"),
         ),
         field_labels={
             "created_at": _("Created"),
             "priority": _("Priority"),
             "updated_at": _("Updated"),
             "status": _("Status"),
+            "next_due": _("Time to breach"),
         },
     )
 

@@ -18,7 +18,7 @@ from sasms.tickets.choices import OPEN_STATUSES, WAITING_STATUSES, Status
 from sasms.tickets.models import Attachment, SavedView, Ticket, TicketEvent, TicketLink
 
 Actor = User | AnonymousUser
-QUEUES = ("mine", "team", "unassigned", "waiting", "open", "all")
+QUEUES = ("mine", "team", "unassigned", "waiting", "at_risk", "breached", "open", "all")
 
 
 def is_staff_reader(actor: Actor) -> bool:
@@ -52,6 +52,11 @@ def queue(*, actor: Actor, name: str) -> QuerySet[Ticket]:
         return queryset.filter(status__in=WAITING_STATUSES)
     if name == "open":
         return queryset.filter(status__in=OPEN_STATUSES)
+    if name in ("at_risk", "breached"):
+        from sasms.sla.clocks import selectors as sla  # the SLA app builds on tickets
+
+        open_requests = queryset.filter(status__in=OPEN_STATUSES)
+        return sla.at_risk(open_requests) if name == "at_risk" else sla.breached(open_requests)
     return queryset
 
 

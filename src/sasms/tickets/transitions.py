@@ -66,6 +66,15 @@ TRANSITIONS: dict[str, Transition] = {
             Status.RESOLVED,
             style="success",
         ),
+        # Monitoring resolves a request no person has touched once all its alerts have cleared.
+        Transition(
+            "auto_resolve",
+            gettext_lazy("Resolve automatically"),
+            frozenset(OPEN_STATUSES),
+            Status.RESOLVED,
+            staff=False,
+            system=True,
+        ),
         Transition(
             "close",
             gettext_lazy("Close"),
@@ -142,7 +151,7 @@ def refusal(
         return refused
     if transition.needs_reason and not reason.strip():
         return _("Please give a reason.")
-    if name == "resolve" and (not resolution_code or not resolution_summary.strip()):
+    if name in ("resolve", "auto_resolve") and (not resolution_code or not resolution_summary.strip()):
         return _("Resolving needs a resolution code and a summary.")
     if name == "close" and kind == "staff" and not confirmed:
         return _(

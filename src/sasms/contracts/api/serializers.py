@@ -64,6 +64,7 @@ class ProductOutput(serializers.ModelSerializer[ServiceProduct]):
             "loaner_included",
             "penalty_kind",
             "penalty_value",
+            "pause_when_waiting_customer",
             "is_active",
             "targets",
         ]
@@ -97,6 +98,7 @@ class ProductCreateInput(StrictInputSerializer):
     loaner_included = serializers.BooleanField(required=False)
     penalty_kind = serializers.ChoiceField(choices=PenaltyKind.choices, required=False)
     penalty_value = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    pause_when_waiting_customer = serializers.BooleanField(required=False)
     is_active = serializers.BooleanField(required=False)
     targets = TargetsInput(required=False)
 
@@ -126,6 +128,7 @@ class ContractOutput(serializers.ModelSerializer[Contract]):
             "status",
             "status_reason",
             "covers_eosl",
+            "monthly_fee",
             "notes",
             "server_count",
             "created_at",
@@ -141,6 +144,7 @@ class ContractCreateInput(StrictInputSerializer):
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     covers_eosl = serializers.BooleanField(required=False)
+    monthly_fee = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 

@@ -1,6 +1,6 @@
 """Index adapters: the database-specific half of search, behind one small interface.
 
-Both take the same pre-tokenised columns and the same scoped queryset and answer ranked ids; all
+Both take the same pre-tokenised columns and the same scoped queryset and answer ranked rows; all
 the rest (tokenizing, scoping, snippets) is shared, so the two databases find the same documents.
 
 * PostgreSQL: a stored ``tsvector`` column (title terms weight A, body terms weight D) with a GIN
@@ -27,8 +27,11 @@ from sasms.core.search.models import SearchDocument
 # value (the match, the scope's own values, limit and offset) is a bound parameter.
 #
 # ts_rank_cd normalisation 1 divides by 1 + log(length), so long documents do not win on bulk.
+# The row's type, id and title come with the ranking, so a caller that needs no snippets reads
+# nothing else.
 POSTGRES_SQL = (
-    "SELECT core_searchdocument.id, ts_rank_cd(core_searchdocument.search_vector, q, 1) AS score "
+    "SELECT core_searchdocument.id, ts_rank_cd(core_searchdocument.search_vector, q, 1) AS score, "
+    "core_searchdocument.object_type, core_searchdocument.object_id, core_searchdocument.title "
     "FROM core_searchdocument, to_tsquery('simple', %s) AS q "
     "WHERE core_searchdocument.search_vector @@ q AND (<scope>) "
     "ORDER BY score DESC, core_searchdocument.id LIMIT %s OFFSET %s"
@@ -36,7 +39,8 @@ POSTGRES_SQL = (
 # bm25() is lower for better matches; negated so that both backends sort by score descending. Its
 # column weights (title 10, body 1) match PostgreSQL's default A:D weights of 1.0:0.1.
 SQLITE_SQL = (
-    "SELECT core_searchdocument.id, -bm25(core_searchdocument_fts, 10.0, 1.0) AS score "
+    "SELECT core_searchdocument.id, -bm25(core_searchdocument_fts, 10.0, 1.0) AS score, "
+    "core_searchdocument.object_type, core_searchdocument.object_id, core_searchdocument.title "
     "FROM core_searchdocument_fts JOIN core_searchdocument "
     "ON core_searchdocument.id = core_searchdocument_fts.rowid "
     "WHERE core_searchdocument_fts MATCH %s AND (<scope>) "
@@ -48,6 +52,9 @@ SQLITE_SQL = (
 class RankedId:
     id: int
     score: float
+    object_type: str = ""
+    object_id: str = ""
+    title: str = ""
 
 
 class SearchBackend(Protocol):
@@ -90,7 +97,7 @@ class PostgresBackend:
         sql = POSTGRES_SQL.replace("<scope>", condition)
         with connection.cursor() as cursor:
             cursor.execute(sql, [match, *params, limit, offset])
-            return [RankedId(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+            return [RankedId(int(r[0]), float(r[1]), r[2], r[3], r[4]) for r in cursor.fetchall()]
 
 
 class SqliteBackend:
@@ -107,7 +114,7 @@ class SqliteBackend:
         sql = SQLITE_SQL.replace("<scope>", condition)
         with connection.cursor() as cursor:
             cursor.execute(sql, [match, *params, limit, offset])
-            return [RankedId(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+            return [RankedId(int(r[0]), float(r[1]), r[2], r[3], r[4]) for r in cursor.fetchall()]
 
 
 _BACKENDS: dict[str, SearchBackend] = {"postgresql": PostgresBackend(), "sqlite": SqliteBackend()}

@@ -9,6 +9,7 @@ the ``<mark>`` tags added here are markup.
 
 import html
 import re
+from functools import lru_cache
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -30,7 +31,9 @@ def _term_pattern(term: str) -> str:
     return _SEPARATOR_CLASS.join(re.escape(ch) for ch in term)
 
 
-def _terms_regex(terms: list[str]) -> re.Pattern[str] | None:
+@lru_cache(maxsize=512)
+def _terms_regex(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    # Cached: one search highlights many hits with the same terms.
     usable = sorted({t for t in terms if t}, key=len, reverse=True)
     if not usable:
         return None
@@ -58,7 +61,7 @@ def highlight(text: str, terms: list[str], *, width: int | None = SNIPPET_CHARS)
 
     ``width=None`` highlights the whole text (titles). Without a match, the start of the text.
     """
-    regex = _terms_regex(terms)
+    regex = _terms_regex(tuple(terms))
     normalised, origin = _normalised_with_map(text)
     spans: list[tuple[int, int]] = []
     if regex is not None:

@@ -2,7 +2,9 @@
 
 An app indexes an object whenever it is saved (``index_document``) and removes it when it is deleted
 or must no longer be found (``remove_document``), inside the same transaction as the change.
-``search`` answers ranked, tenant-scoped hits with highlighted snippets.
+``search`` answers ranked, tenant-scoped hits with highlighted snippets; a caller that ranks many
+candidates but shows a few asks for ``snippets=False`` and highlights the shown ones with
+``with_snippets``.
 
 Who sees what: staff who see all organisations see every document; a customer user sees
 customer-visible documents of their own organisation and customer-visible documents of no
@@ -11,13 +13,14 @@ organisation (public); anyone else sees nothing.
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections, router, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from sasms.core.search.backends import backend_for
@@ -54,9 +57,12 @@ class SearchHit:
     object_id: str
     title: str
     score: float
-    # HTML: escaped text of the title / body with <mark> around the matched terms.
+    # HTML: escaped text of the title / body with <mark> around the matched terms. Without snippets
+    # (``search(snippets=False)``): the escaped title and an empty snippet.
     title_html: SafeString
     snippet: SafeString
+    # The index row, for ``with_snippets``.
+    document_id: int = 0
 
 
 def _document(entry: IndexEntry) -> SearchDocument:
@@ -157,12 +163,14 @@ def search(
     offset: int = 0,
     any_term: bool = False,
     prefix: bool = False,
+    snippets: bool = True,
 ) -> list[SearchHit]:
     """Ranked hits for ``query`` among the documents ``actor`` may see, best first.
 
     Every term must match unless ``any_term`` (suggestions: "similar tickets"); ``prefix`` lets the
     last term match as a word prefix (as the user types). An empty, punctuation-only or too long
     query answers no hits. ``limit`` is clamped to 1…100; offsets past 10 000 answer no hits.
+    ``snippets=False`` leaves the texts unread and unhighlighted (see :func:`with_snippets`).
     """
     limit = max(1, min(limit, MAX_LIMIT))
     if offset < 0 or offset > MAX_OFFSET:
@@ -177,7 +185,12 @@ def search(
     if not match:
         return []
     ranked = backend.ranked(scope, match, limit=limit, offset=offset)
-    documents = (
+    if not snippets:  # the ranking row has all a hit needs
+        return [
+            SearchHit(r.object_type, r.object_id, r.title, r.score, escape(r.title), SafeString(""), r.id)
+            for r in ranked
+        ]
+    found = (
         SearchDocument.objects.using(scope.db)
         .defer("title_tokens", "body_tokens")  # as long again as the text, and not needed here
         .in_bulk([r.id for r in ranked])
@@ -185,7 +198,7 @@ def search(
     terms = query_terms(query)
     hits: list[SearchHit] = []
     for r in ranked:
-        document = documents.get(r.id)
+        document = found.get(r.id)
         if document is None:  # removed between the two reads
             continue
         hits.append(
@@ -196,6 +209,34 @@ def search(
                 score=r.score,
                 title_html=highlight(document.title, terms, width=None),
                 snippet=highlight(document.body or document.title, terms),
+                document_id=document.pk,
             )
         )
     return hits
+
+
+def with_snippets(hits: Sequence[SearchHit], *, query: str) -> list[SearchHit]:
+    """``hits`` of ``search(snippets=False)`` with their highlighted title and snippet, in one query.
+
+    For callers that rank many candidates and show a page of them. A hit whose document has gone
+    meanwhile keeps its plain title.
+    """
+    ids = [h.document_id for h in hits if h.document_id]
+    if not ids:
+        return list(hits)
+    documents = SearchDocument.objects.only("id", "title", "body").in_bulk(ids)
+    terms = query_terms(query)
+    result: list[SearchHit] = []
+    for hit in hits:
+        document = documents.get(hit.document_id)
+        if document is None:
+            result.append(hit)
+            continue
+        result.append(
+            replace(
+                hit,
+                title_html=highlight(document.title, terms, width=None),
+                snippet=highlight(document.body or document.title, terms),
+            )
+        )
+    return result

@@ -1,5 +1,7 @@
 """Attachments: size and type checked by content, stored under random names outside the web root.
 
+Images are decoded and saved anew (:mod:`sasms.core.uploads`), which drops their metadata.
+
 The type comes from the file's first bytes (``filetype``), never from its name or the browser's
 claim; text logs are recognised as text by having no NUL bytes and decoding as UTF-8 or GB18030.
 Files live under ``MEDIA_ROOT/private/tickets`` — nothing serves that directory; downloads go
@@ -12,7 +14,6 @@ import unicodedata
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import IO
 
-import filetype  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from sasms.accounts.models import User
 from sasms.core.errors import ServiceError
+from sasms.core.uploads import content_type_of, reencode_image
 from sasms.tickets.choices import EventKind
 from sasms.tickets.events import record_event
 from sasms.tickets.locks import lock_ticket
@@ -64,22 +66,8 @@ def safe_name(name: str) -> str:
 
 def sniff(head: bytes) -> str | None:
     """The content type of a file from its first bytes, or ``None`` when it is not allowed."""
-    kind = filetype.guess(head)
-    if kind is not None:
-        mime = str(kind.mime)
-        return mime if mime in ALLOWED_TYPES else None
-    if b"\x00" in head:
-        return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            head.decode(encoding)
-        except UnicodeDecodeError as exc:
-            # A multi-byte character cut at the end of the sample is still text.
-            if exc.start >= len(head) - 4:
-                return "text/plain"
-            continue
-        return "text/plain"
-    return None
+    mime = content_type_of(head)
+    return mime if mime in ALLOWED_TYPES else None
 
 
 @transaction.atomic
@@ -106,6 +94,8 @@ def add_attachment(
             "photos as JPEG or PNG, documents as PDF."
         )
         raise ServiceError(message, code="unsupported_type", fields={"file": [message]})
+    if mime.startswith("image/"):
+        data = reencode_image(data, mime)
     ticket = lock_ticket(ticket.pk)
     storage_name = secrets.token_hex(20)
     storage = attachment_storage()

@@ -47,6 +47,8 @@ def add_comment(*, actor: User, ticket: Ticket, body: str, internal: bool = Fals
         kind=EventKind.NOTE if internal else EventKind.REPLY,
         public=not internal,
         body=text,
+        # The SLA clocks count only the provider's public replies as a response or an update.
+        data={"by_staff": staff},
     )
     fields = ["updated_at"]
     ticket.updated_at = timezone.now()
@@ -82,9 +84,10 @@ def add_comment(*, actor: User, ticket: Ticket, body: str, internal: bool = Fals
         notify(
             event=event,
             recipients=[u.email for u in mentioned],
-            subject=_("[%(number)s] %(name)s mentioned you")
-            % {"number": ticket.number, "name": actor.full_name},
-            body=text,
+            message=lambda: (
+                _("[%(number)s] %(name)s mentioned you") % {"number": ticket.number, "name": actor.full_name},
+                text,
+            ),
         )
     if not internal:
         recipients = [u.email for u in ticket.watchers.exclude(pk=actor.pk) if u not in mentioned]
@@ -93,8 +96,10 @@ def add_comment(*, actor: User, ticket: Ticket, body: str, internal: bool = Fals
         notify(
             event=event,
             recipients=recipients,
-            subject=_("[%(number)s] New reply: %(title)s") % {"number": ticket.number, "title": ticket.title},
-            body=text,
+            message=lambda: (
+                _("[%(number)s] New reply: %(title)s") % {"number": ticket.number, "title": ticket.title},
+                text,
+            ),
         )
     return event
 

@@ -2,8 +2,9 @@
 
 import datetime
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,6 +32,9 @@ from sasms.tickets.search import index_new_ticket
 from sasms.tickets.services.common import audit
 from sasms.tickets.sop import SOP_STEPS, service_kind_for
 
+if TYPE_CHECKING:
+    from sasms.contracts.models import ServiceProduct
+
 CREATE_AUDIT_FIELDS = (
     "number",
     "organisation",
@@ -55,9 +59,23 @@ def format_number(day: datetime.date, sequence: int) -> str:
     return f"SR{day:%Y%m%d}{sequence:05d}"
 
 
+def _fallback_product(source: str) -> "ServiceProduct | None":
+    from sasms.contracts.models import ServiceProduct
+
+    code = settings.SASMS_SLA_FALLBACK_PRODUCTS.get(source, "")
+    return ServiceProduct.objects.filter(code=code).prefetch_related("targets").first() if code else None
+
+
+def _targets_of(product: "ServiceProduct | None") -> dict[str, dict[str, int | None]]:
+    from sasms.contracts.selectors import target_table
+
+    return target_table(product) if product is not None else {}
+
+
 def entitlement_snapshot(server: Server | None, at: datetime.datetime) -> dict[str, Any]:
     """What the request is entitled to, as plain JSON kept with the request for good."""
     if server is None:
+        fallback = _fallback_product("none")
         return {
             "covered": False,
             "source": "none",
@@ -65,6 +83,10 @@ def entitlement_snapshot(server: Server | None, at: datetime.datetime) -> dict[s
             "message": "no_server",
             "params": {},
             "reason_text": "No server was named.",
+            "sla_product_code": fallback.code if fallback else "",
+            "sla_coverage_hours": fallback.coverage_hours if fallback else "",
+            "pause_when_waiting": True,
+            "targets": _targets_of(fallback),
             "taken_at": at.isoformat(),
         }
     # contracts depend on assets, not on us
@@ -74,16 +96,10 @@ def entitlement_snapshot(server: Server | None, at: datetime.datetime) -> dict[s
     with translation.override("en"):
         english_text = describe(result.message, result.params)
     product = result.product
-    targets = {}
-    if product is not None:
-        for target in product.targets.all():
-            targets[target.priority] = {
-                "response_minutes": target.response_minutes,
-                "dispatch_minutes": target.dispatch_minutes,
-                "update_minutes": target.update_minutes,
-                "onsite_minutes": target.onsite_minutes,
-                "resolution_minutes": target.resolution_minutes,
-            }
+    # The clocks need targets even without a contract: the warranty works to the basic-warranty
+    # product's targets, an uncovered request to the time-and-materials product's response targets.
+    sla_product = product or _fallback_product("warranty" if result.source == "warranty" else "none")
+    targets = _targets_of(sla_product)
     return {
         "covered": result.covered,
         "source": result.source,
@@ -97,6 +113,9 @@ def entitlement_snapshot(server: Server | None, at: datetime.datetime) -> dict[s
         "product_code": product.code if product else "",
         "product_name": product.name if product else "",
         "coverage_hours": product.coverage_hours if product else "",
+        "sla_product_code": sla_product.code if sla_product else "",
+        "sla_coverage_hours": sla_product.coverage_hours if sla_product else "",
+        "pause_when_waiting": sla_product.pause_when_waiting_customer if sla_product else True,
         "time_and_materials_product": bool(product and product.time_and_materials),
         "coverage_ends": result.coverage_ends.isoformat() if result.coverage_ends else None,
         "targets": targets,
@@ -207,9 +226,11 @@ def create_ticket(
         notify(
             event=event,
             recipients=[requester.email],
-            subject=_("[%(number)s] We have received your request: %(title)s")
-            % {"number": ticket.number, "title": ticket.title},
-            body=_("Your service request %(number)s has been opened with priority %(priority)s.")
-            % {"number": ticket.number, "priority": ticket.priority},
+            message=lambda: (
+                _("[%(number)s] We have received your request: %(title)s")
+                % {"number": ticket.number, "title": ticket.title},
+                _("Your service request %(number)s has been opened with priority %(priority)s.")
+                % {"number": ticket.number, "priority": ticket.priority},
+            ),
         )
     return ticket

@@ -89,14 +89,17 @@ def transition_ticket(
         resolution_summary=resolution_summary,
     )
     if refused:
-        field = {"resolve": "resolution_code", "reopen": "reason", "cancel": "reason"}.get(action, "action")
+        field = {"resolve": "resolution_code", "auto_resolve": "resolution_code", "reopen": "reason"}.get(
+            action, "reason" if action == "cancel" else "action"
+        )
         raise Conflict(refused, code="transition_refused", fields={field: [refused]})
     move = transitions.TRANSITIONS[action]
     before = snapshot(ticket, ("status", *RESOLUTION_FIELDS, "first_time_fix", "reopen_count"))
     previous = ticket.status
     now = timezone.now()
     ticket.status = move.target
-    if action == "resolve":
+    resolving = action in ("resolve", "auto_resolve")
+    if resolving:
         ticket.resolution_code = resolution_code
         ticket.resolution_summary = resolution_summary.strip()
         ticket.root_cause = root_cause.strip()
@@ -119,7 +122,7 @@ def transition_ticket(
         ticket.first_response_at = now
     ticket.updated_at = now
     ticket.save()
-    if action == "resolve":
+    if resolving:
         index_ticket(ticket)
     changes = changed_fields(
         before, snapshot(ticket, ("status", *RESOLUTION_FIELDS, "first_time_fix", "reopen_count"))
@@ -129,7 +132,7 @@ def transition_ticket(
         actor=actor,
         kind=EventKind.STATUS,
         public=True,
-        body=reason.strip() or (resolution_summary.strip() if action == "resolve" else ""),
+        body=reason.strip() or (resolution_summary.strip() if resolving else ""),
         data={
             "action": action,
             "from": previous,
@@ -138,13 +141,15 @@ def transition_ticket(
         },
     )
     audit(actor, action, ticket, changes)
-    if action in ("resolve", "close", "reopen", "cancel"):
+    if action in ("resolve", "auto_resolve", "close", "reopen", "cancel"):
         notify(
             event=event,
             recipients=_customer_addresses(ticket),
-            subject=_("[%(number)s] Status: %(status)s")
-            % {"number": ticket.number, "status": Status(ticket.status).label},
-            body=reason or resolution_summary or ticket.title,
+            message=lambda: (
+                _("[%(number)s] Status: %(status)s")
+                % {"number": ticket.number, "status": Status(ticket.status).label},
+                reason or resolution_summary or ticket.title,
+            ),
         )
     return ticket
 
@@ -200,9 +205,11 @@ def assign_ticket(
         notify(
             event=event,
             recipients=[assignee.email],
-            subject=_("[%(number)s] Assigned to you: %(title)s")
-            % {"number": ticket.number, "title": ticket.title},
-            body=ticket.description[:2000],
+            message=lambda: (
+                _("[%(number)s] Assigned to you: %(title)s")
+                % {"number": ticket.number, "title": ticket.title},
+                ticket.description[:2000],
+            ),
         )
     return ticket
 

@@ -24,6 +24,7 @@ from sasms.tickets.forms import (
     TimeAndMaterialsForm,
     TransitionForm,
 )
+from sasms.tickets.panels import panels_for
 from sasms.tickets.services.attachments import attachment_storage
 from sasms.tickets.views.common import any_actor, staff_actor
 
@@ -82,6 +83,8 @@ def detail_view(request: HttpRequest, number: str) -> HttpResponse:
         "link_form": LinkForm() if staff else None,
         "tm_form": TimeAndMaterialsForm() if staff and not ticket.entitled else None,
         "can_dispatch": actor.can(Capability.DISPATCH),
+        "main_panels": panels_for(request, ticket, "main"),
+        "side_panels": panels_for(request, ticket, "side"),
         "open_statuses": [
             Status.NEW,
             Status.ASSIGNED,

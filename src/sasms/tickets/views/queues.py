@@ -16,7 +16,7 @@ from sasms.accounts.roles import Capability
 from sasms.core.errors import ServiceError
 from sasms.core.lists import Column, ListPage, attr
 from sasms.tickets import selectors, services
-from sasms.tickets.filtersets import TicketFilterSet
+from sasms.tickets.filtersets import TicketFilterSet, with_next_due
 from sasms.tickets.forms import BulkForm
 from sasms.tickets.views.common import staff_actor
 
@@ -25,6 +25,8 @@ QUEUE_TITLES = {
     "team": gettext_lazy("My teams' requests"),
     "unassigned": gettext_lazy("Unassigned requests"),
     "waiting": gettext_lazy("Waiting requests"),
+    "at_risk": gettext_lazy("At SLA risk"),
+    "breached": gettext_lazy("SLA breached"),
     "open": gettext_lazy("Open requests"),
     "all": gettext_lazy("All requests"),
 }
@@ -62,6 +64,7 @@ class TicketQueueView(ListPage):
         Column(gettext_lazy("Team"), attr("team.name")),
         Column(gettext_lazy("Assignee"), attr("assignee.full_name")),
         Column(gettext_lazy("Created"), attr("created_at"), css="text-nowrap"),
+        Column(gettext_lazy("SLA due"), attr("next_due"), css="text-nowrap"),
     ]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -74,7 +77,7 @@ class TicketQueueView(ListPage):
         return str(self.kwargs.get("queue", "open"))
 
     def get_queryset(self) -> Any:
-        return selectors.queue(actor=self.request.user, name=self.queue_name)
+        return with_next_due(selectors.queue(actor=self.request.user, name=self.queue_name))
 
     def can_create(self) -> bool:
         return True

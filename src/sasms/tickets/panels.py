@@ -1,0 +1,52 @@
+"""Panels other apps add to the request page (SLA clocks, dispatch, visits, parts, knowledge).
+
+An app registers a :class:`TicketPanel` from its ``AppConfig.ready``; the request page asks each
+panel for its context and includes its template in the named column. A panel returns ``None``
+when it has nothing to show this reader (a customer, a closed request), and then it is left out.
+Panels are ordered by ``order`` within their column.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.http import HttpRequest
+
+from sasms.tickets.models import Ticket
+
+PanelContext = Callable[[HttpRequest, Ticket], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class TicketPanel:
+    key: str
+    template: str
+    context: PanelContext
+    column: Literal["main", "side"] = "side"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class RenderedPanel:
+    key: str
+    template: str
+    context: dict[str, Any]
+
+
+_PANELS: dict[str, TicketPanel] = {}
+
+
+def register_panel(panel: TicketPanel) -> None:
+    """Add (or replace, by key) a panel; called from an app's ``ready``."""
+    _PANELS[panel.key] = panel
+
+
+def panels_for(request: HttpRequest, ticket: Ticket, column: str) -> list[RenderedPanel]:
+    rendered = []
+    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
+        if panel.column != column:
+            continue
+        context = panel.context(request, ticket)
+        if context is not None:
+            rendered.append(RenderedPanel(panel.key, panel.template, context))
+    return rendered

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from tests.field.conftest import signature_png, window
 
-from sasms.accounts.models import User
+from sasms.accounts.models import Contact, User
 from sasms.accounts.roles import Role
 from sasms.field import services
 from sasms.field.models import Visit
@@ -285,3 +285,22 @@ def test_timeline_filter_names_the_step() -> None:
     assert visit_step({"step": "checked_in", "visit_id": 7}) == "Engineer checked in on site (V7)"
     assert visit_step({"step": "unknown"}) == ""
     assert visit_step(None) == ""
+
+
+def test_the_request_page_reads_the_customers_contacts_in_one_query(
+    visit: Visit,
+    dispatcher: User,
+    client_for: Callable[[User], Client],
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The schedule form lists the customer's contacts; more contacts must not mean more queries."""
+    client = client_for(dispatcher)
+    url = reverse("tickets:detail", args=[visit.ticket.number])
+    with django_assert_max_num_queries(40) as few:
+        response = client.get(url)
+    assert "王伟" in response.content.decode()
+    for i in range(15):
+        Contact.objects.create(organisation=visit.ticket.organisation, name=f"值班 {i}", title="NOC")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert "值班 14 · NOC" in response.content.decode()

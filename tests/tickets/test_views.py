@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sasms.accounts.models import Contact, User
+from sasms.accounts.models import Contact, Organisation, User
 from sasms.assets.models import Server
 from sasms.tickets import services
 from sasms.tickets.choices import Status
@@ -334,3 +334,25 @@ def test_saved_views_are_personal(
     assert other.post(reverse("tickets:delete_view", args=[view.pk])).status_code == 404
     assert client.post(reverse("tickets:delete_view", args=[view.pk])).status_code == 302
     assert not SavedView.objects.exists()
+
+
+def test_intake_lists_the_callers_of_the_chosen_customer_in_one_query(
+    contact_a: Contact,
+    agent: User,
+    client_for: Callable[[User], Client],
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = client_for(agent)
+    url = reverse("tickets:intake")
+    with django_assert_max_num_queries(30) as few:
+        page = client.get(url, {"requester": contact_a.pk}).content.decode()
+    assert "王伟" in page
+    for i in range(15):
+        Contact.objects.create(organisation=contact_a.organisation, name=f"值班 {i}")
+    Contact.objects.create(
+        organisation=Organisation.objects.create(name="Other", code="oth", kind="customer"), name="外人"
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url, {"requester": contact_a.pk}).content.decode()
+    assert "值班 14" in page
+    assert "外人" not in page  # only the chosen customer's people

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sasms.accounts.forms import ContactChoiceField
 from sasms.accounts.models import Contact, User
 from sasms.field.choices import ReportLanguage
 from sasms.field.selectors import engineers_for_visits
@@ -45,9 +46,7 @@ def default_window() -> tuple[datetime.datetime, datetime.datetime]:
 class ScheduleVisitForm(forms.Form):
     engineer = EngineerChoiceField(label=_("Engineer"), queryset=User.objects.none())
     window_start, window_end = _window_fields()
-    contact = forms.ModelChoiceField(
-        label=_("Customer contact"), queryset=Contact.objects.none(), required=False
-    )
+    contact = ContactChoiceField(label=_("Customer contact"), queryset=Contact.objects.none(), required=False)
     access_notes = forms.CharField(
         label=_("Site access notes"),
         required=False,

@@ -2,7 +2,7 @@
 
 import datetime
 
-from sasms.sla.deadlines import deadlines_for, next_deadline_for
+from sasms.sla.deadlines import deadlines_for, nearest_pending
 
 PENDING = ("running", "breached")
 
@@ -15,7 +15,5 @@ def part_deadline(ticket_id: int) -> datetime.datetime | None:
         for deadline in clocks:
             if deadline.clock == kind and deadline.state in PENDING and deadline.due_at is not None:
                 return deadline.due_at
-    if not clocks:
-        return None
-    nearest = next_deadline_for([ticket_id]).get(ticket_id)
+    nearest = nearest_pending(clocks)
     return nearest.due_at if nearest is not None else None

@@ -33,11 +33,17 @@ def deadlines_for(ticket_ids: Iterable[int]) -> dict[int, list[Deadline]]:
     return load(list(ticket_ids))
 
 
+def nearest_pending(deadlines: Iterable[Deadline]) -> Deadline | None:
+    """The soonest running (or breached and still open) clock among ``deadlines``."""
+    pending = [d for d in deadlines if d.state in ("running", "breached") and d.due_at is not None]
+    return min(pending, key=lambda d: d.due_at or datetime.datetime.max) if pending else None
+
+
 def next_deadline_for(ticket_ids: Iterable[int]) -> dict[int, Deadline]:
     """The soonest running (or breached and still open) clock of each request that has one."""
     result: dict[int, Deadline] = {}
     for ticket_id, deadlines in deadlines_for(ticket_ids).items():
-        pending = [d for d in deadlines if d.state in ("running", "breached") and d.due_at is not None]
-        if pending:
-            result[ticket_id] = min(pending, key=lambda d: d.due_at or datetime.datetime.max)
+        nearest = nearest_pending(deadlines)
+        if nearest is not None:
+            result[ticket_id] = nearest
     return result

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sasms.accounts.forms import ContactChoiceField
 from sasms.accounts.models import Contact, Organisation, Team, User
 from sasms.accounts.roles import STAFF_ROLES
 from sasms.tickets.choices import (
@@ -30,7 +31,7 @@ class IntakeForm(forms.Form):
         label=_("Customer"),
         queryset=Organisation.objects.filter(kind="customer", is_active=True).order_by("name"),
     )
-    requester = forms.ModelChoiceField(label=_("Caller"), queryset=Contact.objects.all(), required=False)
+    requester = ContactChoiceField(label=_("Caller"), queryset=Contact.objects.none(), required=False)
     server_identifier = forms.CharField(
         label=_("Server (serial, hostname or asset tag)"), required=False, max_length=253
     )

@@ -13,11 +13,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from sasms.analytics import kpis
+from sasms.accounts.models import User
+from sasms.accounts.roles import Role
+from sasms.analytics import kpis, rollups
 from sasms.analytics.kpis import KpiFilter
 from sasms.analytics.models import KpiRollup, RefreshState, RequestFact
 from sasms.analytics.refresh import refresh_full, refresh_incremental
 from sasms.analytics.tasks import refresh_rollups
+from sasms.assets.services import update_server
 from sasms.sla.models import ClockEntry, ClockState, SlaClock
 from sasms.tickets.choices import Category, ComponentArea, Status, TicketType
 from sasms.tickets.models import Ticket
@@ -254,6 +257,51 @@ def test_a_new_request_makes_a_later_one_on_the_same_server_a_repeat(fleet: Flee
         ).repeat_failure.numerator
         == 1
     )
+
+
+def test_a_server_moved_to_another_model_moves_its_requests_in_the_rollups(
+    fleet: Fleet, make_user: Callable[..., Any]
+) -> None:
+    server = fleet.servers["a1"]  # a Dell R750
+    on_server = [
+        make_request(fleet, created=sh(2026, 3, day, 10), server=server, component="disk") for day in (2, 9)
+    ]
+    elsewhere = make_request(fleet, created=sh(2026, 3, 4, 10), server=fleet.servers["b2"])
+    refresh_full()
+    march = KpiFilter(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    assert rollups.faults_by_model(march)[fleet.r750.pk] == 2
+
+    # Entered with the wrong model; the asset manager corrects it to an HPE DL380.
+    manager = make_user(Role.SERVICE_MANAGER)
+    update_server(actor=manager, server=server, model=fleet.dl380)
+    result = refresh_incremental()
+    assert result.facts == len(on_server)  # the requests themselves did not change
+    assert set(RequestFact.objects.filter(model_id=fleet.dl380.pk).values_list("ticket_id", flat=True)) == {
+        *(t.pk for t in on_server),
+        elsewhere.pk,
+    }
+    assert fleet.r750.pk not in rollups.faults_by_model(march)
+    assert rollups.faults_by_model(march)[fleet.dl380.pk] == 3
+    _assert_rollup_equals_direct(fleet)
+    incremental_rows = Counter(KpiRollup.objects.values_list(*_ROLLUP_KEY, "vendor_id"))
+    refresh_full()
+    assert Counter(KpiRollup.objects.values_list(*_ROLLUP_KEY, "vendor_id")) == incremental_rows
+
+    # Another edit of the server (its hostname) recomputes nothing.
+    update_server(actor=manager, server=server, hostname="db-01")
+    assert refresh_incremental().facts == 0
+
+
+def test_a_service_request_cannot_be_deleted_in_the_admin(
+    fleet: Fleet, client_for: Callable[[Any], Any]
+) -> None:
+    ticket = make_request(fleet, created=sh(2026, 3, 2, 10))
+    admin_user = User.objects.create_superuser("root@example.com", "Admin-pass-2026!")
+    client = client_for(admin_user)
+    url = f"/django-admin/tickets/ticket/{ticket.pk}/delete/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Ticket.objects.filter(pk=ticket.pk).exists()
 
 
 def test_the_dashboard_from_rollups_is_a_handful_of_queries_whatever_the_data(

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateTimeField, Exists, ExpressionWrapper, Max, OuterRef
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, Max, OuterRef
 from django.utils import timezone
 
 from sasms.analytics import definitions as d
@@ -342,6 +342,16 @@ def _moved(old: list[RequestFact], new: list[RequestFact]) -> set[int]:
     }
 
 
+def _remodelled(since: datetime.datetime) -> list[int]:
+    """Requests whose server moved to another model (an edit or an import) since ``since``: their
+    facts still count the old model and vendor, and the request itself did not change."""
+    return list(
+        RequestFact.objects.filter(ticket__server__updated_at__gte=since)
+        .exclude(model_id=F("ticket__server__model_id"))
+        .values_list("ticket_id", flat=True)
+    )
+
+
 def refresh_incremental() -> RefreshResult:
     """Bring the facts and rollups up to date with everything changed since the last run."""
     started = time.perf_counter()
@@ -356,6 +366,8 @@ def refresh_incremental() -> RefreshResult:
         since = state.tickets_updated_at - _overlap() if state.tickets_updated_at else None
         tickets = Ticket.objects.all() if since is None else Ticket.objects.filter(updated_at__gte=since)
         changed.update(tickets.values_list("id", flat=True))
+        if since is not None:
+            changed.update(_remodelled(since))
         last_ticket = Ticket.objects.aggregate(last=Max("id"))["last"] or 0
         changed.update(
             Ticket.objects.filter(id__gt=state.last_ticket_id, id__lte=last_ticket).values_list(

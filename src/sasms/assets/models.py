@@ -207,6 +207,8 @@ class Server(models.Model):
             models.Index(fields=["hostname"], name="assets_server_hostname_idx"),
             models.Index(fields=["asset_tag"], name="assets_server_asset_tag_idx"),
             models.Index(fields=["serial"], name="assets_server_serial_idx"),
+            # The analytics refresh looks for servers re-modelled since its last run.
+            models.Index(fields=["updated_at"], name="assets_server_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -62,7 +62,7 @@ lint: python-deps
 	$(BIN)/python tools/check_translations.py
 
 typecheck: python-deps
-	$(BIN)/mypy src tests
+	$(BIN)/mypy src tests bench
 
 pytest-sqlite:
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test-run.sqlite3 $(BIN)/pytest -n 2 -p no:cacheprovider

@@ -40,14 +40,13 @@ First run here (2 cores shared with two other sessions' work, so noisy), 2026-11
 import argparse
 import datetime
 import json
-import os
 import statistics
 import sys
 import time
 from typing import Any
 
 import psycopg
-from benchkit import recreate_database, timed
+from benchkit import django_on_scratch_database, timed
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sasms_bench_analytics"
 CUSTOMERS, TEAMS, ENGINEERS, VENDORS, MODELS_PER_VENDOR, SERVERS = 100, 6, 60, 6, 5, 30_000
@@ -431,26 +430,11 @@ def main() -> int:
     parser.add_argument("--direct-runs", type=int, default=3, help="timed runs of the direct dashboard")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith("postgres"):
-        print("DATABASE_URL must point at PostgreSQL (a scratch database the script may drop).")
-        return 2
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasms.settings")
-    os.environ.setdefault("SASMS_LOG_LEVEL", "WARNING")
-    recreate_database(url)
-    try:
-        import django
-
-        django.setup()
+    with django_on_scratch_database(DEFAULT_URL, keep=args.keep) as url:
         from django.conf import settings
-        from django.core.management import call_command
         from django.db import connection
         from django.utils import timezone
 
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        call_command("migrate", verbosity=0)
         from sasms.analytics.kpis import KpiFilter
         from sasms.analytics.refresh import refresh_full, refresh_incremental
 
@@ -526,12 +510,6 @@ def main() -> int:
         )
         for difference in differences[:10]:
             print(f"    {difference}")
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            recreate_database(url, drop_only=True)
     return 0
 
 

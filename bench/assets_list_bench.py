@@ -20,7 +20,7 @@ import time
 from typing import Any
 
 import psycopg
-from benchkit import recreate_database, summary, timed
+from benchkit import django_on_scratch_database, summary, timed
 
 SERVERS = int(os.environ.get("BENCH_SERVERS", "100000"))
 COMPONENTS_PER_SERVER = int(os.environ.get("BENCH_COMPONENTS_PER_SERVER", "10"))
@@ -243,40 +243,14 @@ def _measure(url: str, data: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith("postgres"):
-        print("DATABASE_URL must point at PostgreSQL (a scratch database the script may drop).")
-        return 2
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasms.settings")
-    os.environ.setdefault("SASMS_LOG_LEVEL", "WARNING")
-    recreate_database(url)
-    try:
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-        from django.test.utils import setup_test_environment
-
-        setup_test_environment()  # the test Client's host and a quiet mail backend
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        call_command("migrate", verbosity=0)
+    with django_on_scratch_database(
+        DEFAULT_URL, keep=bool(os.environ.get("BENCH_KEEP")), test_client=True
+    ) as url:
         print(
             f"generating {SERVERS:,} servers and {SERVERS * COMPONENTS_PER_SERVER:,} components …", flush=True
         )
         data = _generate(url)
         _measure(url, data)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not os.environ.get("BENCH_KEEP"):
-            recreate_database(url, drop_only=True)
     return 0
 
 

@@ -4,9 +4,11 @@ Each benchmark creates its database from nothing and drops it afterwards, so the
 depend on what an earlier run left behind.
 """
 
+import contextlib
+import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlparse
 
@@ -26,6 +28,47 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not drop_only:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+@contextlib.contextmanager
+def django_on_scratch_database(default_url: str, *, keep: bool, test_client: bool = False) -> Iterator[str]:
+    """Django on a fresh, migrated PostgreSQL database (``DATABASE_URL``, else ``default_url``),
+    dropped afterwards unless ``keep``. Passwords hash fast and mail stays in memory, so set-up
+    costs do not count; ``test_client`` also prepares Django's test client (its host name, plain
+    static file names)."""
+    url = os.environ.get("DATABASE_URL", default_url)
+    if not url.startswith("postgres"):
+        print("DATABASE_URL must point at PostgreSQL (a scratch database the script may drop).")
+        raise SystemExit(2)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasms.settings")
+    os.environ.setdefault("SASMS_LOG_LEVEL", "WARNING")
+    recreate_database(url)
+    try:
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+
+        if test_client:
+            from django.test.utils import setup_test_environment
+
+            setup_test_environment()
+            settings.STORAGES = {
+                **settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            }
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        call_command("migrate", verbosity=0)
+        yield url
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not keep:
+            recreate_database(url, drop_only=True)
 
 
 def timed(fn: Callable[[], Any], runs: int) -> list[float]:

@@ -28,6 +28,8 @@ import datetime
 import os
 import random
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from dispatch_data import COMPONENTS, drop, generate, setup_django
@@ -37,7 +39,7 @@ ENGINEERS = int(os.environ.get("BENCH_ENGINEERS", "300"))
 DEADLINE_HOURS = {"P1": (1.0, 4.0), "P2": (2.0, 8.0), "P3": (8.0, 48.0)}
 
 
-def _bulk_requests(data: dict, count: int) -> None:
+def _bulk_requests(data: dict[str, Any], count: int) -> None:
     from django.utils import timezone
 
     from sasms.tickets.models import Ticket
@@ -128,7 +130,7 @@ def main() -> None:
 
         urgency_order = np.argsort(-problem.urgency, kind="stable").astype(np.int64)
         arrival_order = np.arange(len(facts), dtype=np.int64)
-        methods = [
+        methods: list[tuple[str, Callable[[], Any]]] = [
             ("min-cost assignment (SASMS)", lambda: solve(problem)),
             ("greedy nearest engineer", lambda: greedy_nearest(problem, matrix.distance, urgency_order)),
             ("round robin", lambda: round_robin(problem, arrival_order)),

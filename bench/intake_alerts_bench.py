@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchkit import recreate_database
+from benchkit import django_on_scratch_database
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sasms_intake_bench"
 RULES = ("DriveCritical", "PsuDegraded", "FanFailed", "DimmEccErrors", "TemperatureHigh")
@@ -203,23 +203,9 @@ def main() -> int:
     parser.add_argument("--servers", type=int, default=200, help="servers in the alert storm")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith("postgres"):
-        print("DATABASE_URL must point at PostgreSQL (a scratch database the script may drop).")
-        return 2
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasms.settings")
-    os.environ.setdefault("SASMS_LOG_LEVEL", "WARNING")
-    recreate_database(url)
-    process: subprocess.Popen[bytes] | None = None
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+    with django_on_scratch_database(DEFAULT_URL, keep=args.keep) as url:
         from django.db import connections
 
-        call_command("migrate", verbosity=0)
         source_id, token = _setup(args.servers)
         connections.close_all()
         port = _free_port()
@@ -229,63 +215,61 @@ def main() -> int:
              str(args.workers), "--worker-class", "sync", "--log-level", "warning", "--keep-alive", "5"],
             env={**os.environ, "SASMS_LOG_LEVEL": "WARNING"},
         )  # fmt: skip
-        _wait_ready(port, process)
-        print(
-            f"gunicorn {args.workers} sync workers · {args.senders} senders · {args.seconds:.0f} s per phase"
-            f" · {args.servers} servers × {len(RULES)} alert rules · PostgreSQL {url.rsplit('/', 1)[-1]}\n"
-        )
-        noop = _phase("no-op", port, "/intake/noop/", "", args.seconds, args.senders, args.servers)
-        path = f"/intake/alerts/{source_id}/"
-        storm = _phase("storm", port, path, token, args.seconds, args.senders, args.servers)
+        try:
+            _wait_ready(port, process)
+            print(
+                f"gunicorn {args.workers} sync workers · {args.senders} senders"
+                f" · {args.seconds:.0f} s per phase · {args.servers} servers × {len(RULES)} alert rules"
+                f" · PostgreSQL {url.rsplit('/', 1)[-1]}\n"
+            )
+            noop = _phase("no-op", port, "/intake/noop/", "", args.seconds, args.senders, args.servers)
+            path = f"/intake/alerts/{source_id}/"
+            storm = _phase("storm", port, path, token, args.seconds, args.senders, args.servers)
 
-        from sasms.intake.models import Alert
-        from sasms.tickets.models import Ticket
+            from sasms.intake.models import Alert
+            from sasms.tickets.models import Ticket
 
-        rows_after_storm = Alert.objects.count()
-        steady = _phase("repeats", port, path, token, args.seconds, args.senders, args.servers)
-        rows = Alert.objects.count()
-        requests = Ticket.objects.count()
-        hit = Alert.objects.values("server").distinct().count()
-        per_server_max = max(
-            (len(set(Alert.objects.filter(server_id=s).values_list("ticket_id", flat=True)))
-             for s in Alert.objects.values_list("server", flat=True).distinct()),
-            default=0,
-        )  # fmt: skip
-        delivered = storm["alerts"] + steady["alerts"]
-        duplicates = delivered - rows
-        print()
-        print(
-            f"storm:   {storm['alerts']:,} alerts in {storm['requests']:,} notifications →"
-            f" {rows_after_storm:,} new occurrences"
-            f" ({1 - rows_after_storm / max(1, storm['alerts']):.1%} de-duplicated)"
-        )
-        print(
-            f"repeats: {steady['alerts']:,} alerts in {steady['requests']:,} notifications →"
-            f" {rows - rows_after_storm:,} new occurrences"
-        )
-        print(
-            f"overall: {delivered:,} alerts delivered, {rows:,} rows,"
-            f" {duplicates / max(1, delivered):.1%} de-duplicated"
-        )
-        print(
-            f"requests opened {requests:,} for {hit:,} servers hit"
-            f" (most requests of one server: {per_server_max})"
-        )
-        for label, phase in (("storm", storm), ("repeats", steady)):
-            ratio = (phase["requests"] / phase["elapsed"]) / max(1e-9, noop["requests"] / noop["elapsed"])
-            print(f"{label:<8} notifications per second = {ratio:.1%} of the no-op rate on the same server")
-    finally:
-        if process is not None:
+            rows_after_storm = Alert.objects.count()
+            steady = _phase("repeats", port, path, token, args.seconds, args.senders, args.servers)
+            rows = Alert.objects.count()
+            requests = Ticket.objects.count()
+            hit = Alert.objects.values("server").distinct().count()
+            per_server_max = max(
+                (len(set(Alert.objects.filter(server_id=s).values_list("ticket_id", flat=True)))
+                 for s in Alert.objects.values_list("server", flat=True).distinct()),
+                default=0,
+            )  # fmt: skip
+            delivered = storm["alerts"] + steady["alerts"]
+            duplicates = delivered - rows
+            print()
+            print(
+                f"storm:   {storm['alerts']:,} alerts in {storm['requests']:,} notifications →"
+                f" {rows_after_storm:,} new occurrences"
+                f" ({1 - rows_after_storm / max(1, storm['alerts']):.1%} de-duplicated)"
+            )
+            print(
+                f"repeats: {steady['alerts']:,} alerts in {steady['requests']:,} notifications →"
+                f" {rows - rows_after_storm:,} new occurrences"
+            )
+            print(
+                f"overall: {delivered:,} alerts delivered, {rows:,} rows,"
+                f" {duplicates / max(1, delivered):.1%} de-duplicated"
+            )
+            print(
+                f"requests opened {requests:,} for {hit:,} servers hit"
+                f" (most requests of one server: {per_server_max})"
+            )
+            for label, phase in (("storm", storm), ("repeats", steady)):
+                ratio = (phase["requests"] / phase["elapsed"]) / max(1e-9, noop["requests"] / noop["elapsed"])
+                print(
+                    f"{label:<8} notifications per second = {ratio:.1%} of the no-op rate on the same server"
+                )
+        finally:
             process.terminate()
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            recreate_database(url, drop_only=True)
     return 0
 
 

@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 import psycopg
-from benchkit import recreate_database
+from benchkit import django_on_scratch_database
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sasms_parts_bench"
 STOCK = 100_000  # the most one receipt may bring in; far more than a run reserves
@@ -206,24 +206,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0, help="seconds per figure")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith("postgres"):
-        print("DATABASE_URL must point at PostgreSQL (a scratch database the script may drop).")
-        return 2
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasms.settings")
-    os.environ.setdefault("SASMS_LOG_LEVEL", "WARNING")
-    recreate_database(url)
-    try:
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # invitations stay quiet
-        call_command("migrate", verbosity=0)
+    with django_on_scratch_database(DEFAULT_URL, keep=args.keep) as url:
         data = _setup(args.workers)
         print(f"PostgreSQL, {os.cpu_count()} CPUs; {args.seconds:.0f} s per figure\n")
         _run(url, data, args.workers, args.seconds)
@@ -242,12 +225,6 @@ def main() -> int:
             f"\nledger check: {reservations:,} reservations; "
             f"{len(service_differences)} differences between balances and ledger outside the raw-loop rows"
         )
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            recreate_database(url, drop_only=True)
     return 0
 
 

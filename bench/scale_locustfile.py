@@ -33,7 +33,7 @@ class _Node(HttpUser):
     abstract = True
 
     def __init__(self, environment: Any) -> None:
-        super().__init__(environment)
+        super().__init__(environment)  # type: ignore[no-untyped-call]
         self.host = HOSTS[next(_node) % len(HOSTS)]  # sticky, round-robin over the nodes
 
     def login(self, email: str) -> None:
@@ -46,7 +46,7 @@ class _Node(HttpUser):
                 "password": PASSWORD,
                 "csrfmiddlewaretoken": match.group(1) if match else "",
             },
-            headers={"Referer": self.host + "/accounts/login/"},
+            headers={"Referer": f"{self.host}/accounts/login/"},
             name="login",
         )
 

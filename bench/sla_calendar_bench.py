@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import chinese_calendar
+import chinese_calendar  # type: ignore[import-untyped]
 
 from sasms.sla.calendar_math import CalendarSpec, add_business_time, business_time_between
 from sasms.sla.presets import PRESET_HOURS

@@ -15,14 +15,13 @@ changes the clock counts (default 100000,1000000); ``--due-share`` the share tha
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from typing import Any
 
 import psycopg
-from benchkit import recreate_database
+from benchkit import django_on_scratch_database
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sasms_sla_bench"
 
@@ -155,26 +154,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith("postgres"):
-        print("DATABASE_URL must point at PostgreSQL (a scratch database the script may drop).")
-        return 2
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasms.settings")
-    os.environ.setdefault("SASMS_LOG_LEVEL", "WARNING")
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
-    recreate_database(url)
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
+    with django_on_scratch_database(DEFAULT_URL, keep=args.keep) as url:
         from sasms.accounts import services as account_services
         from sasms.accounts.models import OrganisationKind
         from sasms.sla.models import BusinessCalendar
 
-        call_command("migrate", verbosity=0)
         org = account_services.create_organisation(
             actor=None, name="Bench customer", code="bench", kind=OrganisationKind.CUSTOMER
         )
@@ -213,12 +197,6 @@ def main() -> int:
                 f"\nclocks x{growth:.0f}: find-due time x{find:.2f}, "
                 f"sweep time per due clock x{per_last / per_first:.2f}"
             )
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            recreate_database(url, drop_only=True)
     return 0
 
 

@@ -19,7 +19,6 @@ The defaults are the issue's 1 M requests / 20 M events; pass smaller numbers on
 
 import argparse
 import multiprocessing
-import os
 import random
 import statistics
 import sys
@@ -27,7 +26,7 @@ import time
 from typing import Any
 
 import psycopg
-from benchkit import recreate_database, summary, timed
+from benchkit import django_on_scratch_database, summary, timed
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sasms_tickets_bench"
 CUSTOMERS = 100
@@ -256,29 +255,7 @@ def main() -> int:
     parser.add_argument("--create-seconds", type=float, default=10.0, help="seconds per creation-rate figure")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith("postgres"):
-        print("DATABASE_URL must point at PostgreSQL (a scratch database the script may drop).")
-        return 2
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasms.settings")
-    os.environ.setdefault("SASMS_LOG_LEVEL", "WARNING")
-    recreate_database(url)
-    try:
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-        from django.test.utils import setup_test_environment
-
-        setup_test_environment()
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        call_command("migrate", verbosity=0)
+    with django_on_scratch_database(DEFAULT_URL, keep=args.keep, test_client=True) as url:
         total_events = args.requests * args.events_per_request
         print(f"generating {args.requests:,} requests and {total_events:,} timeline events …", flush=True)
         data = _generate(url, args.requests, args.events_per_request)
@@ -287,12 +264,6 @@ def main() -> int:
         _pages(url, data, args.runs)
         print()
         _rates(url, data, args.create_seconds)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            recreate_database(url, drop_only=True)
     return 0
 
 

@@ -2,11 +2,12 @@
 Shanghai server, and helpers to put stock on the shelf through the services."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 
 from sasms.accounts.models import Organisation, User
 from sasms.accounts.roles import Role
@@ -158,6 +159,19 @@ def stock() -> Callable[..., None]:
         )
 
     return put
+
+
+# Wednesday 10:00 in Shanghai. A request opened on a Saturday afternoon is not due on site until
+# Monday, when a next-business-day depot arrives in time too; tests that compare depots against
+# the request's own SLA clocks open it on a working morning, whatever day they run.
+WORKING_MORNING = datetime.datetime(2026, 11, 18, 2, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def working_morning() -> Iterator[None]:
+    """Request this before ``ticket`` so that the request, its clocks and the page share the time."""
+    with time_machine.travel(WORKING_MORNING, tick=True):
+        yield
 
 
 @pytest.fixture

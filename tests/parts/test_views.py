@@ -210,6 +210,7 @@ def test_engineers_read_but_do_not_write(
 
 
 def test_request_panel_suggests_and_reserves_parts_first(
+    working_morning: None,
     engineer: User,
     client_for: Callable[[User], Client],
     disk: Part,
@@ -250,6 +251,7 @@ def test_request_panel_suggests_and_reserves_parts_first(
 
 
 def test_panel_asks_for_a_transfer_when_no_depot_near_can(
+    working_morning: None,
     engineer: User,
     client_for: Callable[[User], Client],
     disk: Part,

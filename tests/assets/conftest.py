@@ -33,7 +33,8 @@ def server_model(vendor: Vendor) -> ServerModel:
         generation="14G",
         release_date=datetime.date(2017, 7, 11),
         eol_date=datetime.date(2021, 11, 30),
-        eosl_date=datetime.date(2027, 5, 31),
+        # About 18 months ahead of the day the tests run: within the next 24 months, not yet past.
+        eosl_date=timezone.localdate() + datetime.timedelta(days=540),
     )
 
 

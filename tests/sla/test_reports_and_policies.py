@@ -48,17 +48,19 @@ def contract_requests(customer_a: Organisation, manager: User, engineer: User) -
         asset_services.create_server(actor=None, model=model, serial=f"MC{n}", organisation=customer_a)
         for n in range(2)
     ]
-    contract = contract_services.create_contract(
-        actor=manager,
-        number="MC-2026-001",
-        organisation=customer_a,
-        product=product,
-        start_date=datetime.date(2026, 1, 1),
-        end_date=datetime.date(2026, 12, 31),
-        monthly_fee=Decimal("20000.00"),
-    )
-    contract_services.cover_servers(actor=manager, contract=contract, servers=servers)
-    contract_services.transition_contract(actor=manager, contract=contract, status=ContractStatus.ACTIVE)
+    # Signed and activated in its own year: activation refuses a contract whose end has passed.
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 9, 0, tzinfo=SH), tick=False):
+        contract = contract_services.create_contract(
+            actor=manager,
+            number="MC-2026-001",
+            organisation=customer_a,
+            product=product,
+            start_date=datetime.date(2026, 1, 1),
+            end_date=datetime.date(2026, 12, 31),
+            monthly_fee=Decimal("20000.00"),
+        )
+        contract_services.cover_servers(actor=manager, contract=contract, servers=servers)
+        contract_services.transition_contract(actor=manager, contract=contract, status=ContractStatus.ACTIVE)
     tickets = []
     with time_machine.travel(OPENED, tick=False):
         for server in servers:

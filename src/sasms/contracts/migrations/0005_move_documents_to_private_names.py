@@ -23,7 +23,7 @@ def move_to_private_names(apps: Any, schema_editor: Any) -> None:
     for document in document_model.objects.exclude(file__startswith="private/").iterator():
         old = document.file.name
         if not old or not default_storage.exists(old):
-            continue  # nothing to move: the download page already says the file is missing
+            continue  # nothing to move: its download answers "not found", as before
         with default_storage.open(old, "rb") as source:
             saved = default_storage.save(private_name(), source)
         document_model.objects.filter(pk=document.pk).update(file=saved)

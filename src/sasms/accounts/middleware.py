@@ -2,10 +2,14 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from sasms.accounts.twofactor import second_factor_missing
+from sasms.core.api.errors import error_body
 
 
 class UserPreferencesMiddleware:
@@ -15,7 +19,18 @@ class UserPreferencesMiddleware:
     from the language cookie or the browser, as ``LocaleMiddleware`` decided.
     """
 
-    exempt_prefixes = ("/accounts/", "/static/", "/i18n/", "/healthz", "/readyz", "/api/")
+    # What a session that still owes its second factor may open: signing in and out, enrolment,
+    # password reset (it signs nobody in), language switch, static files and the probes.
+    exempt_prefixes = (
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/two-factor/",
+        "/accounts/password-reset/",
+        "/static/",
+        "/i18n/",
+        "/healthz",
+        "/readyz",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,13 +46,24 @@ class UserPreferencesMiddleware:
                 timezone.activate(ZoneInfo(user.time_zone))
             except (ZoneInfoNotFoundError, ValueError):
                 timezone.deactivate()
-            if (
-                settings.SASMS_REQUIRE_STAFF_2FA
-                and user.is_service_staff
-                and not user.is_verified()  # type: ignore[attr-defined]  # set by django-otp middleware
-                and not request.path.startswith(self.exempt_prefixes)
-            ):
-                return redirect(reverse("accounts:two_factor"))
+            if second_factor_missing(user) and not request.path.startswith(self.exempt_prefixes):
+                refused = self._second_factor_required(request)
+                if refused is not None:
+                    return refused
         response = self.get_response(request)
         timezone.deactivate()
         return response
+
+    @staticmethod
+    def _second_factor_required(request: HttpRequest) -> HttpResponse | None:
+        if request.path.startswith("/api/"):
+            if request.headers.get("Authorization"):
+                # A token authenticates on its own; the API's authentication decides, not the session.
+                return None
+            message = _("Finish two-factor sign-in before using the API with this session.")
+            return JsonResponse(
+                error_body("second_factor_required", message),
+                status=403,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return redirect(reverse("accounts:two_factor"))

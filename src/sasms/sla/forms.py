@@ -97,7 +97,7 @@ class WeeklyHoursForm(forms.Form):
                     self.add_error(name, error)
         # Report overlaps and reversed intervals on the days that parsed, all in one go.
         try:
-            validate_weekly_hours(parsed)
+            validate_weekly_hours(parsed, allow_empty=bool(self.errors))
         except ServiceError as error:
             for name, messages in error.fields.items():
                 for message in messages:

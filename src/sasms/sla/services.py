@@ -106,8 +106,18 @@ def _hours_text(hours: Mapping[int, Iterable[Interval]]) -> dict[str, str]:
     }
 
 
-def validate_weekly_hours(hours: Mapping[int, Iterable[Interval]]) -> dict[int, tuple[Interval, ...]]:
-    """Sorted hours per weekday; each bad weekday is named in the error's fields."""
+NO_BUSINESS_TIME_FIELD = "__all__"
+
+
+def validate_weekly_hours(
+    hours: Mapping[int, Iterable[Interval]], *, allow_empty: bool = False
+) -> dict[int, tuple[Interval, ...]]:
+    """Sorted hours per weekday; each bad weekday is named in the error's fields.
+
+    A week without any business time is refused: every due time on the calendar would become
+    unreachable, so each request on it would fail to start its clocks (``no_business_time``).
+    ``allow_empty`` is only for a form that already reports unreadable days.
+    """
     errors: dict[str, list[str]] = {}
     cleaned: dict[int, tuple[Interval, ...]] = {}
     for day in range(7):
@@ -133,6 +143,12 @@ def validate_weekly_hours(hours: Mapping[int, Iterable[Interval]]) -> dict[int, 
         cleaned[day] = tuple(intervals)
     if errors:
         raise ServiceError(_("Please correct the weekly hours."), fields=errors)
+    if not allow_empty and not any(cleaned.values()):
+        message = _(
+            "A calendar needs business hours on at least one weekday: without them no due time "
+            "can be reached. Enter hours for one day or more, or choose a coverage preset."
+        )
+        raise ServiceError(message, code="no_business_time", fields={NO_BUSINESS_TIME_FIELD: [message]})
     return cleaned
 
 

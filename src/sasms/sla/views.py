@@ -1,8 +1,6 @@
 """Pages for business calendars: list, detail with the week and special days, edits, calculator."""
 
-import csv
 import datetime
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -14,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from sasms.accounts.models import User
 from sasms.accounts.roles import Capability
+from sasms.core import exports
 from sasms.core.errors import ServiceError
 from sasms.core.forms import add_service_error
 from sasms.core.lists import Column, ListPage, attr
@@ -158,7 +156,8 @@ def weekly_hours_view(request: HttpRequest, pk: int) -> HttpResponse:
         name: ", ".join(f"{minutes_label(s)}-{minutes_label(e)}" for s, e in current[day])
         for day, name in enumerate(services.WEEKDAY_FIELDS)
     }
-    form = WeeklyHoursForm(request.POST or None, initial=initial)
+    # Bound on every POST, even an empty one: an empty week must be refused, not shown as a GET.
+    form = WeeklyHoursForm(request.POST if request.method == "POST" else None, initial=initial)
     preset_form = PresetForm(initial={"coverage": calendar.coverage})
     if request.method == "POST":
         if "coverage" in request.POST:
@@ -315,26 +314,8 @@ def _export_attainment(rows: list[reports.AttainmentRow], group_label: str, kind
     ]
     stamp = f"{datetime.date.today():%Y%m%d}"
     if kind == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow([str(h) for h in header])
-        writer.writerows(body)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="sla-attainment-{stamp}.csv"'
-        return response
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="sla-attainment")
-    sheet.append([str(h) for h in header])
-    for line in body:
-        sheet.append(line)
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="sla-attainment-{stamp}.xlsx"'
-    return response
+        return exports.csv_response([header, *body], f"sla-attainment-{stamp}.csv")
+    return exports.xlsx_response([("sla-attainment", [header, *body])], f"sla-attainment-{stamp}.xlsx")
 
 
 class PolicyListView(ListPage):

@@ -17,11 +17,14 @@ from sasms.tickets.models import Ticket
 Position = tuple[float, float]
 
 
-def available_by_depot(part_ids: Iterable[int], *, minimum: int = 1) -> dict[tuple[int, int], int]:
-    """``{(part id, depot id): usable units not reserved}`` at active depots, ``minimum`` or more."""
+def available_by_depot(
+    part_ids: Iterable[int], *, minimum: int = 1, conditions: Sequence[str] = USABLE_CONDITIONS
+) -> dict[tuple[int, int], int]:
+    """``{(part id, depot id): units not reserved}`` in ``conditions`` (by default every usable one)
+    at active depots, ``minimum`` or more."""
     rows = (
         StockBalance.objects.filter(
-            part_id__in=list(part_ids), condition__in=USABLE_CONDITIONS, depot__is_active=True
+            part_id__in=list(part_ids), condition__in=list(conditions), depot__is_active=True
         )
         .values("part_id", "depot_id")
         .annotate(free=Sum(F("on_hand") - F("reserved")))
@@ -73,11 +76,16 @@ class Alternative:
 
 
 def alternatives(
-    *, part: Part, exclude_depot: Depot | None = None, near: Position | None = None, limit: int = 6
+    *,
+    part: Part,
+    exclude_depot: Depot | None = None,
+    near: Position | None = None,
+    limit: int = 6,
+    conditions: Sequence[str] = USABLE_CONDITIONS,
 ) -> list[Alternative]:
     """Other depots with ``part``, then depots with its substitutes; nearest first."""
     substitute_ids = list(Substitute.objects.filter(part=part).values_list("substitute_id", flat=True))
-    free = available_by_depot([part.pk, *substitute_ids])
+    free = available_by_depot([part.pk, *substitute_ids], conditions=conditions)
     if exclude_depot is not None:
         free.pop((part.pk, exclude_depot.pk), None)
     if not free:
@@ -121,9 +129,10 @@ def depot_options(
     site: Position | None,
     due: datetime.datetime | None,
     now: datetime.datetime,
+    conditions: Sequence[str] = USABLE_CONDITIONS,
 ) -> dict[int, list[DepotOption]]:
     """Per part, the depots holding it: those that meet the SLA first, then the nearest."""
-    free = available_by_depot(part_ids)
+    free = available_by_depot(part_ids, conditions=conditions)
     depots = Depot.objects.in_bulk({depot_id for _p, depot_id in free})
     options: dict[int, list[DepotOption]] = {part_id: [] for part_id in part_ids}
     for (part_id, depot_id), units in free.items():

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from sasms.parts.access import can_request, is_reader
 from sasms.parts.choices import AREA_PART_KINDS, OPEN_RESERVATION_STATUSES
 from sasms.parts.planner import plan_request
+from sasms.parts.quality import can_override_quality, new_parts_required
 from sasms.parts.selectors import reservations_of
 from sasms.tickets.models import Ticket
 from sasms.tickets.panels import TicketPanel, register_panel
@@ -22,12 +23,15 @@ def parts_panel(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
     if not reservations and not (hardware and ticket.server_id and ticket.is_open):
         return None
     plan = plan_request(ticket) if ticket.is_open else None
+    new_only = new_parts_required(ticket)
     return {
         "ticket": ticket,
         "reservations": reservations,
         "open_statuses": list(OPEN_RESERVATION_STATUSES),
         "plan": plan,
         "can_request": can_request(actor) and ticket.is_open,
+        "new_parts_only": new_only,
+        "can_override": new_only and can_override_quality(actor),
     }
 
 

@@ -7,6 +7,7 @@ closest to the site is proposed, so the part is there for the next visit.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -21,6 +22,7 @@ from sasms.parts.availability import (
 )
 from sasms.parts.deadlines import part_deadline
 from sasms.parts.models import Depot, Part
+from sasms.parts.quality import allowed_conditions
 from sasms.tickets.models import Ticket
 
 
@@ -72,12 +74,21 @@ def plan_parts(
     now: datetime.datetime | None = None,
     due: datetime.datetime | None = None,
     with_deadline: bool = True,
+    conditions: Sequence[str] | None = None,
 ) -> RequestPlan:
+    """Where each of ``parts`` should come from; ``conditions`` defaults to what the contract allows."""
     now = now or timezone.now()
     if with_deadline and due is None:
         due = part_deadline(ticket.pk)
     site = site_position(ticket)
-    options = depot_options(part_ids=[p.pk for p in parts], site=site, due=due, now=now)
+    # A contract that promises new parts is planned on new stock only (see sasms.parts.quality).
+    options = depot_options(
+        part_ids=[p.pk for p in parts],
+        site=site,
+        due=due,
+        now=now,
+        conditions=allowed_conditions(ticket) if conditions is None else conditions,
+    )
     target: Depot | None = None
     plans = []
     for part in parts:

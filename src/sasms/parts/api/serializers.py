@@ -257,6 +257,7 @@ class ReservationOutput(serializers.ModelSerializer[Reservation]):
             "created_at",
             "closed_at",
             "note",
+            "quality_override_reason",
         ]
         read_only_fields = fields
 
@@ -271,6 +272,17 @@ class ReservationInput(StrictInputSerializer):
     )
     parts_first = serializers.BooleanField(required=False, default=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    override_reason = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Why a refurbished part must do although the request's contract promises new parts "
+            "(parts clerks and service managers only; audited). Without it such a reservation is "
+            "refused with 409 new_parts_required."
+        ),
+    )
 
 
 class DeliverInput(StrictInputSerializer):

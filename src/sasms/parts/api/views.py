@@ -31,6 +31,7 @@ from sasms.parts.api.common import (
     ticket_ref,
     valid,
 )
+from sasms.parts.choices import USABLE_CONDITIONS
 from sasms.parts.filtersets import (
     BalanceFilterSet,
     DepotFilterSet,
@@ -299,7 +300,11 @@ class ReservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Parts
         part = part_ref(actor, data.pop("part"))
         code = data.pop("depot", None)
         plan = plan_parts(
-            ticket, [part], quantity=data["quantity"] if isinstance(data["quantity"], int) else 1
+            ticket,
+            [part],
+            quantity=data["quantity"] if isinstance(data["quantity"], int) else 1,
+            # With an override every usable condition may serve; the service checks who gives it.
+            conditions=USABLE_CONDITIONS if data["override_reason"].strip() else None,
         ).plans[0]
         if code:
             depot = depot_ref(actor, code)

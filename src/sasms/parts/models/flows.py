@@ -57,6 +57,8 @@ class Reservation(models.Model):
         related_name="+",
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # Why a refurbished unit went to a request whose contract promises new parts; empty otherwise.
+    quality_override_reason = models.CharField(_("reason for a refurbished part"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("reservation")

@@ -14,13 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sasms.accounts.models import User
-from sasms.core.errors import Conflict
+from sasms.core.errors import Conflict, PermissionDenied
 from sasms.parts import ledger
 from sasms.parts.access import require_requester
 from sasms.parts.availability import Alternative, alternatives, depot_position, km_between, site_position
-from sasms.parts.choices import OPEN_RESERVATION_STATUSES, USABLE_CONDITIONS, MovementKind, ReservationStatus
+from sasms.parts.choices import (
+    OPEN_RESERVATION_STATUSES,
+    USABLE_CONDITIONS,
+    Condition,
+    MovementKind,
+    ReservationStatus,
+)
 from sasms.parts.geo import delivery_eta
 from sasms.parts.models import Depot, Movement, Part, Reservation
+from sasms.parts.quality import can_override_quality, new_parts_required
 from sasms.parts.services.common import (
     audit,
     check_active,
@@ -47,8 +54,27 @@ class NotAvailable(Conflict):
         self.alternatives = alternatives
 
 
-def not_available(*, part: Part, depot: Depot, quantity: int, free: int, near: Any = None) -> NotAvailable:
-    found = alternatives(part=part, exclude_depot=depot, near=near or depot_position(depot))
+class NewPartsRequired(Conflict):
+    """The request's contract promises new parts and no override (with its reason) was given."""
+
+    code = "new_parts_required"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, fields={"condition": [message]})
+
+
+def not_available(
+    *,
+    part: Part,
+    depot: Depot,
+    quantity: int,
+    free: int,
+    near: Any = None,
+    conditions: tuple[str, ...] = USABLE_CONDITIONS,
+) -> NotAvailable:
+    found = alternatives(
+        part=part, exclude_depot=depot, near=near or depot_position(depot), conditions=conditions
+    )
     message = _("Not available: %(quantity)d × %(part)s requested at %(depot)s, %(free)d free.") % {
         "quantity": quantity,
         "part": part.part_number,
@@ -89,11 +115,15 @@ def reserve_part(
     parts_first: bool = True,
     needed_by: datetime.datetime | None = None,
     note: str = "",
+    override_reason: str = "",
 ) -> Reservation:
     """Hold ``quantity`` of ``part`` at ``depot`` for ``ticket`` (new stock first, then refurbished).
 
     Refused with :class:`NotAvailable` (listing other depots and substitutes) when the depot has
-    fewer free units; nothing is written then.
+    fewer free units; nothing is written then. When the request's contract promises new parts,
+    refurbished stock is refused with :class:`NewPartsRequired` unless ``override_reason`` says
+    why it must do, given by someone allowed to override (see :mod:`sasms.parts.quality`); the
+    override is kept on the reservation, on the timeline and in the audit trail.
     """
     require_requester(actor)
     quantity = check_quantity(quantity, limit=MAX_RESERVE)
@@ -101,8 +131,25 @@ def reserve_part(
     if condition is not None:
         check_condition(condition, allowed=USABLE_CONDITIONS)
     note = clean_text(note, field="note", limit=300)
+    override_reason = clean_text(override_reason, field="override_reason", limit=300)
     if not ticket.is_open:
         raise refuse("ticket", _("Parts can be reserved for open requests only."))
+    new_only = new_parts_required(ticket)
+    if override_reason and not new_only:
+        raise refuse(
+            "override_reason",
+            _("No override is needed: the contract of this request allows refurbished parts."),
+        )
+    if override_reason and not can_override_quality(actor):
+        message = _("Only parts clerks and service managers may give refurbished parts against the contract.")
+        raise PermissionDenied(message, fields={"override_reason": [message]})
+    if new_only and not override_reason and condition == Condition.REFURBISHED:
+        raise NewPartsRequired(
+            _(
+                "The contract of this request requires new parts: a refurbished part needs an override "
+                "with a reason."
+            )
+        )
     now = timezone.now()
     eta = delivery_eta(
         tier=depot.service_tier, km=km_between(site_position(ticket), depot_position(depot)), now=now
@@ -122,12 +169,30 @@ def reserve_part(
         },
         {"step": "reserved", "occurred_at": now.isoformat(), "depot": depot.code, "eta": eta.isoformat()},
     )
-    conditions = [condition] if condition else list(USABLE_CONDITIONS)
-    balances = ledger.lock_balances(part, depot, conditions)
+    usable = (Condition.NEW,) if new_only and not override_reason else tuple(USABLE_CONDITIONS)
+    conditions = [condition] if condition else list(usable)
+    balances = ledger.lock_balances(part, depot, list(USABLE_CONDITIONS))
     chosen = next((balances[c] for c in conditions if balances[c].available >= quantity), None)
     if chosen is None:
-        free = max(b.available for b in balances.values())
-        raise not_available(part=part, depot=depot, quantity=quantity, free=free, near=site_position(ticket))
+        refurbished = balances[Condition.REFURBISHED].available
+        if new_only and not override_reason and refurbished >= quantity:
+            raise NewPartsRequired(
+                _(
+                    "The contract of this request requires new parts; %(depot)s has only %(free)d "
+                    "refurbished. Reserve new stock elsewhere, or override with a reason."
+                )
+                % {"depot": depot.name, "free": refurbished}
+            )
+        free = max(balances[c].available for c in conditions)
+        raise not_available(
+            part=part,
+            depot=depot,
+            quantity=quantity,
+            free=free,
+            near=site_position(ticket),
+            conditions=tuple(conditions),
+        )
+    overridden = new_only and chosen.condition != Condition.NEW
     reservation = Reservation.objects.create(
         ticket=ticket,
         part=part,
@@ -140,7 +205,22 @@ def reserve_part(
         created_at=now,
         created_by=actor,
         note=note,
+        quality_override_reason=override_reason if overridden else "",
     )
+    if overridden:
+        _event(
+            ticket,
+            actor,
+            _("Refurbished %(part)s given against the contract's new-parts promise: %(reason)s")
+            % {"part": part.part_number, "reason": override_reason},
+            {"step": "quality_override", "condition": chosen.condition, "reason": override_reason},
+        )
+        audit(
+            actor,
+            "reservation.quality_override",
+            reservation,
+            {"condition": [Condition.NEW, chosen.condition], "override_reason": [None, override_reason]},
+        )
     ledger.post(
         actor=actor,
         kind=MovementKind.RESERVE,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from sasms.accounts.models import User
 from sasms.core.errors import ServiceError
 from sasms.parts import selectors, services
+from sasms.parts.choices import USABLE_CONDITIONS
 from sasms.parts.deadlines import part_deadline
 from sasms.parts.forms import ReserveForm, TransferRequestForm
 from sasms.parts.planner import plan_parts
@@ -39,11 +40,13 @@ def reserve_view(request: HttpRequest, number: str) -> HttpResponse:
     actor, ticket = _ticket(request, number)
     form = ReserveForm(request.POST)
     part_number = request.POST.get("part_number", "").strip()
+    override_reason = request.POST.get("override_reason", "").strip()
     try:
         quantity = int(request.POST.get("quantity", "1"))
         if part_number:
             part = selectors.part_by_number(actor=actor, part_number=part_number)
-            plan = plan_parts(ticket, [part], quantity=quantity).plans[0]
+            conditions = USABLE_CONDITIONS if override_reason else None
+            plan = plan_parts(ticket, [part], quantity=quantity, conditions=conditions).plans[0]
             if plan.best is None:
                 depot = plan.options[0].depot if plan.options else None
                 if depot is None:
@@ -66,6 +69,7 @@ def reserve_view(request: HttpRequest, number: str) -> HttpResponse:
             depot=depot,
             quantity=quantity,
             needed_by=part_deadline(ticket.pk),
+            override_reason=override_reason,
         )
     except ValueError:
         messages.error(request, _("Choose a part, a depot and a quantity from 1 to 999."))

@@ -102,7 +102,9 @@ def test_not_entitled_is_flagged_for_time_and_materials(
     assert not ticket.entitled
     assert ticket.time_and_materials == TimeAndMaterials.PENDING
     assert ticket.entitlement["reason"] == "warranty_ended"
-    ticket = services.decide_time_and_materials(actor=agent, ticket=ticket, decision="accepted")
+    ticket = services.decide_time_and_materials(
+        actor=agent, ticket=ticket, decision="accepted", confirmed=True
+    )
     assert ticket.time_and_materials == "accepted"
     with pytest.raises(ServiceError):
         services.decide_time_and_materials(actor=agent, ticket=ticket, decision="maybe")

@@ -119,13 +119,18 @@ class LinkForm(forms.Form):
 
 
 class TimeAndMaterialsForm(forms.Form):
+    """An explicit choice (no default), confirmed; a correction of a recorded one needs a reason."""
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
+            ("", _("— choose —")),
             (TimeAndMaterials.ACCEPTED, TimeAndMaterials.ACCEPTED.label),
             (TimeAndMaterials.DECLINED, TimeAndMaterials.DECLINED.label),
         ],
     )
+    confirmed = forms.BooleanField(label=_("I confirmed this decision with the customer"))
+    reason = forms.CharField(label=_("Reason for the correction"), required=False, max_length=2000)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 

@@ -327,16 +327,44 @@ def update_ticket(*, actor: User | None, ticket: Ticket, **changes: Any) -> Tick
     return ticket
 
 
+DECISIONS = (TimeAndMaterials.ACCEPTED, TimeAndMaterials.DECLINED)
+
+
 @transaction.atomic
-def decide_time_and_materials(*, actor: User | None, ticket: Ticket, decision: str, note: str = "") -> Ticket:
-    """Record whether the customer of a not-entitled request accepted billing per call-out."""
+def decide_time_and_materials(
+    *,
+    actor: User | None,
+    ticket: Ticket,
+    decision: str,
+    confirmed: bool = False,
+    reason: str = "",
+    note: str = "",
+) -> Ticket:
+    """Record whether the customer of a not-entitled request accepted billing per call-out.
+
+    The decision is explicit (accepted or declined, never a default) and confirmed by the person
+    recording it, because it decides whether the customer is billed. A decision already recorded
+    can be corrected, with the reason for the correction; both stay on the timeline.
+    """
     require_staff(actor)
-    if decision not in (TimeAndMaterials.ACCEPTED, TimeAndMaterials.DECLINED):
-        raise ServiceError(_("Unknown decision."), fields={"decision": [_("Unknown decision.")]})
+    if decision not in DECISIONS:
+        message = _("Choose whether the customer accepted or declined time and materials.")
+        raise ServiceError(message, fields={"decision": [message]})
+    if not confirmed:
+        message = _("Confirm that the customer gave this decision.")
+        raise ServiceError(message, fields={"confirmed": [message]})
+    reason, note = reason.strip(), note.strip()
     ticket = lock_ticket(ticket.pk)
     if ticket.entitled:
         raise Conflict(_("This request is covered; no time-and-materials decision is needed."))
     previous = ticket.time_and_materials
+    correction = previous in DECISIONS
+    if correction and decision == previous:
+        message = _("This decision is already recorded.")
+        raise Conflict(message, fields={"decision": [message]})
+    if correction and not reason:
+        message = _("Give the reason for correcting the decision.")
+        raise ServiceError(message, fields={"reason": [message]})
     ticket.time_and_materials = decision
     _touch(ticket, ["time_and_materials"])
     record_event(
@@ -344,10 +372,13 @@ def decide_time_and_materials(*, actor: User | None, ticket: Ticket, decision: s
         actor=actor,
         kind=EventKind.TIME_AND_MATERIALS,
         public=True,
-        body=note,
-        data={"decision": decision},
+        body=reason if correction else note,
+        data={"decision": decision, "previous": previous, "correction": correction, "confirmed": True},
     )
-    audit(actor, "time_and_materials", ticket, {"time_and_materials": [previous, decision]})
+    changes: dict[str, list[Any]] = {"time_and_materials": [previous, decision]}
+    if correction:
+        changes["reason"] = [None, reason]
+    audit(actor, "time_and_materials_correction" if correction else "time_and_materials", ticket, changes)
     return ticket
 
 

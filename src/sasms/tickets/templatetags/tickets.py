@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from sasms.tickets.choices import LinkKind, Status
+from sasms.tickets.choices import LinkKind, Status, TimeAndMaterials
 
 register = template.Library()
 
@@ -12,6 +12,15 @@ def status_label(value: str) -> str:
     """The translated label of a stored status value (timeline events keep the raw value)."""
     try:
         return str(Status(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def tm_label(value: str) -> str:
+    """The translated label of a stored time-and-materials decision."""
+    try:
+        return str(TimeAndMaterials(value).label)
     except ValueError:
         return value
 

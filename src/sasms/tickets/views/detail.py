@@ -314,14 +314,23 @@ def time_and_materials_view(request: HttpRequest, number: str) -> HttpResponse:
     actor = staff_actor(request)
     ticket = selectors.access_ticket(actor=actor, number=number)
     form = TimeAndMaterialsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decide_time_and_materials(
-                actor=actor,
-                ticket=ticket,
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-            )
-        except ServiceError as error:
-            _fail(request, error)
+    if not form.is_valid():
+        messages.error(
+            request,
+            " ".join(f"{form.fields[name].label}: {e}" for name, errs in form.errors.items() for e in errs),
+        )
+        return _back(number)
+    try:
+        services.decide_time_and_materials(
+            actor=actor,
+            ticket=ticket,
+            decision=form.cleaned_data["decision"],
+            confirmed=form.cleaned_data["confirmed"],
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except ServiceError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("Time-and-materials decision saved."))
     return _back(number)

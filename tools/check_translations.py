@@ -8,7 +8,16 @@ Usage (from the repository root)::
 The check copies ``src/sasms`` (without compiled catalogues, vendored assets and caches) into a
 temporary directory and runs ``makemessages`` there, so the committed catalogue is never touched. Every
 extracted message must then be present in ``src/sasms/locale/zh_Hans/LC_MESSAGES/django.po``,
-translated (every plural form), not fuzzy, and its placeholders must match the source string.
+translated (every plural form), not fuzzy, and its placeholders must match the source string; the
+one Chinese plural form must show the count.
+
+The meaning is checked against the reviewed glossary ``tools/glossary.csv``: when a msgid uses an
+English domain term as a word, the translation must use one of its accepted renderings, and a plural
+translation must not bring in a glossary noun the source does not mention (``%(counter)s 台服务器`` for
+"engineers excluded"). Reviewed exceptions live in ``tools/glossary_exceptions.csv``. A msgid listed in
+``tools/contexts.csv`` has more than one meaning: every use must carry one of its listed contexts
+(``pgettext``, ``{% translate "Opened" context "count" %}``), each context must read differently, and
+a context may name renderings that would give it another meaning (a count is no 时间).
 
 ``--update`` runs ``makemessages`` on the real tree (existing translations are kept, obsolete ones are
 dropped) and normalises the catalogue header for Chinese; then fill in the empty ``msgstr`` lines,
@@ -18,6 +27,8 @@ compile with ``cd src/sasms && ../../.venv/bin/sasms compilemessages`` and run t
 from __future__ import annotations
 
 import argparse
+import csv
+import functools
 import os
 import re
 import shutil
@@ -26,6 +37,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import polib
@@ -48,6 +60,194 @@ PRINTF_RE = re.compile(
 BRACE_RE = re.compile(r"\{\{|\}\}|\{(?P<field>[^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}")
 # Template variables left in a translation are never rendered: blocktranslate needs %(name)s.
 TEMPLATE_VAR_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+# The reviewed domain glossary, its reviewed exceptions, and the msgids that carry more than one meaning.
+TOOLS_DIR = REPO_DIR / "tools"
+GLOSSARY_FILE = TOOLS_DIR / "glossary.csv"
+GLOSSARY_EXCEPTIONS_FILE = TOOLS_DIR / "glossary_exceptions.csv"
+SENSES_FILE = TOOLS_DIR / "contexts.csv"
+# Markup and dotted identifiers (knowledge.article, report.pdf) are not words of the message.
+NOT_WORDS_RE = re.compile(r"<[^>]*>|\w+(?:\.\w+)+")
+# Chinese measure words that may stand between a count and its noun: 3 台服务器, 5 篇文章.
+MEASURE_WORDS = "个台位篇次条名项件张份家套批笔种"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary row: an English domain word and the Chinese renderings reviewers accept."""
+
+    english: str
+    renderings: tuple[str, ...]
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        words = r"\s+".join(re.escape(word) for word in self.english.split())
+        # Acronyms (RMA, SLA) are matched case-sensitively: "rma" inside a path is no RMA.
+        flags = 0 if self.english.isupper() else re.IGNORECASE
+        return re.compile(rf"(?<![\w-]){words}(?:s|es)?(?![\w-])", flags)
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One meaning of a msgid that is used in more than one meaning, told apart by its context."""
+
+    msgid: str
+    context: str
+    meaning: str
+    # Renderings that give this sense another meaning, e.g. 时间 for "Opened" as a count.
+    forbidden: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[Term, ...] = ()
+    # (English term, msgctxt, msgid) pairs a reviewer accepted without the usual rendering.
+    exceptions: frozenset[tuple[str, str, str]] = frozenset()
+    senses: tuple[Sense, ...] = ()
+
+    def senses_of(self, msgid: str) -> dict[str, Sense]:
+        return {sense.context: sense for sense in self.senses if sense.msgid == msgid}
+
+    def excepted(self, term: Term, entry: polib.POEntry) -> bool:
+        return (term.english, entry.msgctxt or "", entry.msgid) in self.exceptions
+
+
+def _alternatives(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split("|") if part.strip())
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if any((value or "").strip() for value in row.values())]
+
+
+def load_glossary(
+    glossary_file: Path = GLOSSARY_FILE,
+    exceptions_file: Path = GLOSSARY_EXCEPTIONS_FILE,
+    senses_file: Path = SENSES_FILE,
+) -> Glossary:
+    terms = tuple(Term(row["english"].strip(), _alternatives(row["chinese"])) for row in _rows(glossary_file))
+    known = {term.english for term in terms}
+    exceptions = set()
+    for row in _rows(exceptions_file):
+        if row["term"] not in known:
+            raise SystemExit(f"{exceptions_file.name}: {row['term']!r} is not a glossary term")
+        exceptions.add((row["term"], row["context"], row["msgid"]))
+    senses = tuple(
+        Sense(row["msgid"], row["context"], row["meaning"], _alternatives(row.get("forbidden") or ""))
+        for row in _rows(senses_file)
+    )
+    return Glossary(terms, frozenset(exceptions), senses)
+
+
+@functools.cache
+def default_glossary() -> Glossary:
+    return load_glossary()
+
+
+def _words_only(text: str) -> str:
+    return NOT_WORDS_RE.sub(" ", BRACE_RE.sub(" ", PRINTF_RE.sub(" ", text)))
+
+
+def source_terms(text: str, terms: Iterable[Term]) -> list[Term]:
+    """The glossary terms the source text uses; a longer term hides the shorter ones inside it."""
+    words = _words_only(text)
+    matches = [(m.start(), m.end(), term) for term in terms for m in term.pattern.finditer(words)]
+    found: list[Term] = []
+    for start, end, term in matches:
+        # "around the clock" is an idiom with its own rendering, not the SLA clock.
+        if any(s <= start and end <= e and e - s > end - start for s, e, _term in matches):
+            continue
+        if term not in found:
+            found.append(term)
+    return found
+
+
+def _count_ends(translation: str) -> list[int]:
+    """Where the text after each placeholder starts, past a measure word: where a counted noun stands."""
+    ends = []
+    for match in PRINTF_RE.finditer(translation):
+        if match["conv"] == "%":
+            continue
+        end = match.end()
+        while end < len(translation) and translation[end] == " ":
+            end += 1
+        if end < len(translation) and translation[end] in MEASURE_WORDS:
+            end += 1
+        ends.append(end)
+    return ends
+
+
+def _spans(text: str, needle: str) -> list[tuple[int, int]]:
+    return [(match.start(), match.end()) for match in re.finditer(re.escape(needle), text)]
+
+
+def _glossary_problems(
+    entry: polib.POEntry, sources: Sequence[str], translation: str, glossary: Glossary
+) -> list[str]:
+    problems: list[str] = []
+    source_text = "\n".join(sources)
+    in_source = source_terms(source_text, glossary.terms)
+    for term in in_source:
+        if glossary.excepted(term, entry) or any(r in translation for r in term.renderings):
+            continue
+        problems.append(
+            f"glossary: {term.english!r} must be rendered as {' or '.join(term.renderings)}, "
+            f"translation is {translation!r}"
+        )
+    if not entry.msgid_plural:
+        return problems
+    # A count must count what the source counts: a noun from the glossary that the source does not
+    # mention (3 台服务器 for "3 engineers") gives the count another meaning.
+    covered = [span for term in in_source for r in term.renderings for span in _spans(translation, r)]
+    count_ends = _count_ends(translation)
+
+    def introduced(term: Term) -> str | None:
+        for rendering in term.renderings:
+            for start, end in _spans(translation, rendering):
+                if any(s <= start and end <= e for s, e in covered):
+                    continue  # part of a rendering of a word the source has: 备件 in 备件库 (depot)
+                # One character (行, 天) is too common inside other words; it counts only after a number.
+                if len(rendering) > 1 or start in count_ends:
+                    return rendering
+        return None
+
+    for term in glossary.terms:
+        if term in in_source or glossary.excepted(term, entry):
+            continue
+        rendering = introduced(term)
+        if rendering is not None:
+            problems.append(
+                f"glossary: translation says {rendering!r} ({term.english!r}), "
+                f"which the source does not mention: {translation!r}"
+            )
+    return problems
+
+
+def _count_placeholder_problems(entry: polib.POEntry, translation: str) -> list[str]:
+    """Chinese uses one form for every number: it must show the number the plural source shows."""
+    named, positional, _stray = _printf_tokens(entry.msgid_plural)
+    have_named, have_positional, _stray = _printf_tokens(translation)
+    missing = [f"%({name})s" for name in named if name not in have_named]
+    if positional and not have_positional:
+        missing.append("%d")
+    if "python-brace-format" in entry.flags:
+        fields = _brace_fields(translation)
+        missing += [f"{{{name}}}" for name in _brace_fields(entry.msgid_plural) if name not in fields]
+    return [f"plural translation drops the count {', '.join(missing)}: {translation!r}"] if missing else []
+
+
+def _sense_problems(entry: polib.POEntry, translation: str, glossary: Glossary) -> list[str]:
+    sense = glossary.senses_of(entry.msgid).get(entry.msgctxt or "")
+    if sense is None:
+        return []
+    return [
+        f"context {sense.context!r} means {sense.meaning!r}: {rendering!r} gives it another meaning"
+        for rendering in sense.forbidden
+        if rendering in translation
+    ]
 
 
 def _say(line: str) -> None:
@@ -181,8 +381,9 @@ def _placeholder_problems(entry: polib.POEntry, sources: Sequence[str], translat
     return problems
 
 
-def check_entry(entry: polib.POEntry) -> list[str]:
-    """Problems with one committed catalogue entry."""
+def check_entry(entry: polib.POEntry, glossary: Glossary | None = None) -> list[str]:
+    """Problems with one committed catalogue entry (``glossary`` defaults to the repository's)."""
+    glossary = default_glossary() if glossary is None else glossary
     if entry.fuzzy:
         return ["marked fuzzy"]
     if entry.msgid_plural:
@@ -192,13 +393,20 @@ def check_entry(entry: polib.POEntry) -> list[str]:
         if len(forms) != 1:
             return [f"has {len(forms)} plural forms; Chinese has one"]
         sources = [entry.msgid, entry.msgid_plural]
-        problems = []
-        for index in sorted(forms):
-            problems += _placeholder_problems(entry, sources, forms[index])
-        return problems
-    if not entry.msgstr:
+        translations = [forms[index] for index in sorted(forms)]
+    elif not entry.msgstr:
         return ["untranslated"]
-    return _placeholder_problems(entry, [entry.msgid], entry.msgstr)
+    else:
+        sources = [entry.msgid]
+        translations = [entry.msgstr]
+    problems = []
+    for translation in translations:
+        problems += _placeholder_problems(entry, sources, translation)
+        if entry.msgid_plural:
+            problems += _count_placeholder_problems(entry, translation)
+        problems += _glossary_problems(entry, sources, translation, glossary)
+        problems += _sense_problems(entry, translation, glossary)
+    return problems
 
 
 def check_header(catalogue: polib.POFile) -> list[str]:
@@ -213,14 +421,48 @@ def check_header(catalogue: polib.POFile) -> list[str]:
     return problems
 
 
-def compare(extracted: Iterable[polib.POEntry], catalogue: polib.POFile) -> tuple[list[str], int, int]:
+def context_problems(extracted: Iterable[polib.POEntry], glossary: Glossary) -> list[str]:
+    """A msgid with more than one meaning must say which one it means, and each meaning reads differently."""
+    problems = []
+    translations: dict[str, dict[str, str]] = {}
+    for entry in extracted:
+        senses = glossary.senses_of(entry.msgid)
+        if not senses:
+            continue
+        context = entry.msgctxt or ""
+        if context not in senses:
+            listed = ", ".join(repr(c) if c else "none" for c in sorted(senses))
+            problems.append(
+                f"{entry.msgid!r} has more than one meaning ({SENSES_FILE.name}): give it one of the "
+                f"contexts {listed}, not {context!r}"
+            )
+            continue
+        translation = entry.msgstr or " ".join(entry.msgstr_plural.values())
+        if translation:
+            translations.setdefault(entry.msgid, {})[context] = translation
+    for msgid, by_context in sorted(translations.items()):
+        for translation in sorted(set(by_context.values())):
+            contexts = sorted(c or "none" for c, t in by_context.items() if t == translation)
+            if len(contexts) > 1:
+                problems.append(
+                    f"{msgid!r}: contexts {', '.join(contexts)} have the same translation "
+                    f"{translation!r}; each meaning needs its own wording"
+                )
+    return problems
+
+
+def compare(
+    extracted: Iterable[polib.POEntry], catalogue: polib.POFile, glossary: Glossary | None = None
+) -> tuple[list[str], int, int]:
     """Return the problems, the number of extracted messages and of stale committed entries."""
+    glossary = default_glossary() if glossary is None else glossary
     committed = {_key(entry): entry for entry in catalogue if not entry.obsolete and entry.msgid}
     problems = [f"{CATALOGUE.relative_to(REPO_DIR)}: {problem}" for problem in check_header(catalogue)]
+    extracted = [entry for entry in extracted if entry.msgid and not entry.obsolete]
+    # The senses are judged on the source's contexts with the committed translations.
+    problems += context_problems([committed.get(_key(entry), entry) for entry in extracted], glossary)
     seen: set[tuple[str, str]] = set()
     for source_entry in extracted:
-        if not source_entry.msgid or source_entry.obsolete:
-            continue
         key = _key(source_entry)
         seen.add(key)
         entry = committed.get(key)
@@ -232,7 +474,7 @@ def compare(extracted: Iterable[polib.POEntry], catalogue: polib.POFile) -> tupl
             continue
         # Flags such as python-format come from the source, not from the committed copy.
         entry.flags = sorted(set(entry.flags) | (set(source_entry.flags) - {"fuzzy"}))
-        problems += [f"{problem}: {_describe(entry)}" for problem in check_entry(entry)]
+        problems += [f"{problem}: {_describe(entry)}" for problem in check_entry(entry, glossary)]
     stale = len(set(committed) - seen)
     return problems, len(seen), stale
 

@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sasms.accounts.models import Organisation, OrganisationKind, Team, User
 from sasms.accounts.roles import STAFF_ROLES, Capability
@@ -32,7 +33,7 @@ DEFAULT_PERIOD = "30d"
 MAX_PERIOD_DAYS = 3 * 366
 
 METRIC_CHOICES = [
-    ("created", _("Opened")),
+    ("created", pgettext_lazy("count", "Opened")),
     ("resolved", _("Resolved")),
     ("backlog", _("Open at the end of the period")),
     ("responded", _("First response in the period")),

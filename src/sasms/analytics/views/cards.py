@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sasms.accounts.models import User
 from sasms.analytics.kpis import AfrRow, DistributionRow, EngineerRow, KpiFilter, KpiSummary, Mean, Ratio
@@ -70,7 +70,7 @@ class Cards:
         return drill_url(self.f, self.actor, metric, **extra)
 
     def created(self) -> Card:
-        return Card("created", gettext_lazy("Opened"), str(self.s.created), self.link("created"))
+        return Card("created", pgettext_lazy("count", "Opened"), str(self.s.created), self.link("created"))
 
     def resolved(self) -> Card:
         return Card("resolved", gettext_lazy("Resolved"), str(self.s.resolved), self.link("resolved"))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sasms.accounts.models import User
 from sasms.analytics.kpis import AgeBucket, DayPoint, DistributionRow, KpiFilter, Ratio
@@ -60,7 +61,7 @@ def volume_chart(points: list[DayPoint], kpi_filter: KpiFilter, actor: User) -> 
             "labels": labels,
             "datasets": [
                 {
-                    "label": _("Opened"),
+                    "label": pgettext("count", "Opened"),
                     "data": [p.created for p in points],
                     "links": created_links,
                     "borderColor": BLUE,

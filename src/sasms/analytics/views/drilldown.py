@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sasms.accounts.models import User
 from sasms.accounts.roles import Capability
@@ -138,7 +138,7 @@ class StaffDrilldownView(_DrilldownPage):
         Column(gettext_lazy("Server"), attr("server.serial")),
         Column(gettext_lazy("Assignee"), attr("assignee.full_name")),
         Column(gettext_lazy("Created"), attr("created_at"), css="text-nowrap"),
-        Column(gettext_lazy("Resolved"), attr("resolved_at"), css="text-nowrap"),
+        Column(pgettext_lazy("date", "Resolved"), attr("resolved_at"), css="text-nowrap"),
     ]
 
 
@@ -159,7 +159,7 @@ class CustomerDrilldownView(_DrilldownPage):
         Column(gettext_lazy("Title"), attr("title")),
         Column(gettext_lazy("Server"), attr("server.serial")),
         Column(gettext_lazy("Created"), attr("created_at"), css="text-nowrap"),
-        Column(gettext_lazy("Resolved"), attr("resolved_at"), css="text-nowrap"),
+        Column(pgettext_lazy("date", "Resolved"), attr("resolved_at"), css="text-nowrap"),
     ]
 
 

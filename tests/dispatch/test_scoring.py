@@ -162,7 +162,7 @@ def _facts_with_deadline(ticket: Ticket, due: datetime.datetime, now: datetime.d
     settings = current_settings()
     loaded = Ticket.objects.select_related(*TICKET_RELATED).get(pk=ticket.pk)
     [fact] = facts_for([loaded], settings=settings, now=now)
-    return dataclasses.replace(fact, due_at=due, onsite_due_at=None)
+    return dataclasses.replace(fact, due_at=due, onsite_due_at=None, arrival_due_at=None)
 
 
 def test_shift_on_call_and_the_sla_window(

@@ -154,6 +154,24 @@ class SettingsForm(forms.Form):
         max_value=168,
         help_text=_("How far ahead availability counts for a request without a running SLA clock."),
     )
+    max_travel_km = forms.IntegerField(
+        label=_("Maximum travel distance (km)"),
+        min_value=0,
+        max_value=5000,
+        required=False,
+        help_text=_(
+            "Engineers farther from the site are not proposed unless nobody nearer can go; 0: no limit."
+        ),
+    )
+    max_travel_minutes = forms.IntegerField(
+        label=_("Maximum travel time (min)"),
+        min_value=0,
+        max_value=24 * 60 * 3,
+        required=False,
+        help_text=_(
+            "Engineers with a longer trip are not proposed unless nobody nearer can go; 0: no limit."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -188,6 +206,10 @@ class SettingsForm(forms.Form):
         }
         data["external_weights"] = {key: value for key, value in external.items() if value is not None}
         data["auto_dispatch_priorities"] = list(data.get("auto_dispatch_priorities") or [])
+        # A travel limit left empty keeps its value (0 switches it off).
+        for name in ("max_travel_km", "max_travel_minutes"):
+            if data.get(name) is None:
+                data.pop(name, None)
         return data
 
 

@@ -235,6 +235,10 @@ class DispatchSettings(models.Model):
     position_max_age_hours = models.PositiveIntegerField(_("check-in position valid for (h)"), default=12)
     ftfr_window_days = models.PositiveIntegerField(_("first-time-fix history (days)"), default=365)
     horizon_hours = models.PositiveIntegerField(_("window without a deadline (h)"), default=8)
+    # Hard limits on the trip to the site (0: no limit). They give way only when nobody within them
+    # could take the request, and the proposal then says so.
+    max_travel_km = models.PositiveIntegerField(_("maximum travel distance (km)"), default=500)
+    max_travel_minutes = models.PositiveIntegerField(_("maximum travel time (min)"), default=0)
     certification_policy = models.CharField(
         _("certification policy"),
         max_length=10,

@@ -158,6 +158,8 @@ class DispatchSettingsOutput(serializers.ModelSerializer[DispatchSettings]):
             "position_max_age_hours",
             "ftfr_window_days",
             "horizon_hours",
+            "max_travel_km",
+            "max_travel_minutes",
             "certification_policy",
             "auto_dispatch_priorities",
             "version",
@@ -179,6 +181,8 @@ class DispatchSettingsInput(StrictInputSerializer):
     position_max_age_hours = serializers.IntegerField(required=False)
     ftfr_window_days = serializers.IntegerField(required=False)
     horizon_hours = serializers.IntegerField(required=False)
+    max_travel_km = serializers.IntegerField(required=False)
+    max_travel_minutes = serializers.IntegerField(required=False)
     certification_policy = serializers.ChoiceField(choices=CertificationPolicy.choices, required=False)
     auto_dispatch_priorities = serializers.ListField(
         child=serializers.ChoiceField(choices=Priority.choices), required=False

@@ -30,6 +30,9 @@ class TicketFacts:
     due_clock: str
     onsite_due_at: datetime.datetime | None  # the on-site clock, if it runs
     urgency: float
+    # By when someone must be on site: the on-site clock, else the resolution clock (nobody
+    # resolves a hardware fault before getting there). ``None`` when neither runs.
+    arrival_due_at: datetime.datetime | None = None
 
 
 def site_coordinates(ticket: Ticket) -> tuple[float, float, str]:
@@ -77,6 +80,8 @@ def facts_for(
         ]
         nearest = min(pending, key=lambda d: d.due_at or now) if pending else None
         onsite = next((d for d in pending if d.clock == "onsite"), None)
+        resolution = next((d for d in pending if d.clock == "resolution"), None)
+        arrival_due = onsite or resolution
         vendor = ticket.server.model.vendor if ticket.server is not None else None
         lat, lon, site_name = site_coordinates(ticket)
         due_at = nearest.due_at if nearest is not None else None
@@ -96,6 +101,7 @@ def facts_for(
                 due_clock=nearest.clock if nearest is not None else "",
                 onsite_due_at=onsite.due_at if onsite is not None else None,
                 urgency=urgency_of(ticket.priority, due_at, now),
+                arrival_due_at=arrival_due.due_at if arrival_due is not None else None,
             )
         )
     return result

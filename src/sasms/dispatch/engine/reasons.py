@@ -44,6 +44,18 @@ MESSAGES: dict[str, str | Promise] = {
     "avail.later_no_deadline": _("Off shift; available from %(available_at)s"),
     "avail.late_arrival": _("Would arrive about %(late_minutes)s after the on-site deadline"),
     "avail.overdue": _("The deadline has passed; counted over the next %(horizon_minutes)s"),
+    "avail.on_shift_arrival": _("On shift now; on site about %(arrival_at)s, before the deadline %(due_at)s"),
+    "avail.on_call_arrival": _("On call now; on site about %(arrival_at)s, before the deadline %(due_at)s"),
+    "avail.later_arrival": _(
+        "Off shift; available from %(available_at)s, on site about %(arrival_at)s, "
+        "before the deadline %(due_at)s"
+    ),
+    "avail.late_arrival_at": _(
+        "On site about %(arrival_at)s: %(late_minutes)s after the deadline %(due_at)s"
+    ),
+    "avail.overdue_arrival": _(
+        "The deadline %(due_at)s has passed; on site at the earliest about %(arrival_at)s"
+    ),
     # first-time fix
     "ftfr.history": _("%(fixed)s of %(total)s fixed first time in %(category)s (%(rate)s %%)"),
     "ftfr.no_history": _("No history in %(category)s; team rate %(rate)s %%"),
@@ -52,9 +64,14 @@ MESSAGES: dict[str, str | Promise] = {
     "exclude.cert_expired": _("Required %(vendor)s certification expired on %(valid_until_on)s"),
     "exclude.cert_missing": _("Required %(vendor)s certification missing"),
     "exclude.shift": _("Off shift with no on-call duty before %(due_at)s"),
+    "exclude.travel_km": _("%(distance)s km from the site, beyond the limit of %(limit_km)s km"),
+    "exclude.travel_time": _("About %(travel_minutes)s to the site, beyond the limit of %(limit_minutes)s"),
     # decisions
     "decision.nobody": _("No engineer meets the constraints"),
     "decision.nobody_capacity": _("Every fitting engineer is at capacity in this proposal"),
+    "decision.travel_relaxed": _(
+        "Nobody within the travel limit can take this request; engineers farther away are proposed"
+    ),
     # applying a proposal row
     "skip.assigned": _("Already assigned to %(name)s"),
     "skip.closed": _("The request is no longer open"),

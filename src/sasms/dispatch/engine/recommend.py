@@ -31,6 +31,8 @@ class Candidate:
     on_shift: bool
     on_call: bool
     matrix: ScoreMatrix = field(repr=False, compare=False)
+    arrival_at: datetime.datetime | None = None  # earliest on site
+    in_time: bool | None = None  # before the arrival deadline (None: no deadline)
     row: int = 0
     column: int = 0
 
@@ -59,6 +61,8 @@ class Candidate:
             "exclusions": [r.as_json() for r in self.exclusions],
             "travel_minutes": self.travel_minutes,
             "distance_km": self.distance_km,
+            "arrival_at": self.arrival_at.isoformat() if self.arrival_at is not None else None,
+            "in_time": self.in_time,
         }
 
 
@@ -70,6 +74,9 @@ class Recommendation:
     due_clock: str
     ranked: list[Candidate]  # eligible engineers, best first
     excluded: list[Candidate]  # engineers a hard constraint rules out, best first
+    arrival_due_at: datetime.datetime | None = None
+    # Nobody within the travel limit could take the request, so the limit gave way.
+    travel_relaxed: bool = False
 
     @property
     def best(self) -> Candidate | None:
@@ -85,7 +92,8 @@ def _float(value: float) -> float | None:
 
 def candidates_from(matrix: ScoreMatrix, i: int) -> tuple[list[Candidate], list[Candidate]]:
     pool: EngineerPool = matrix.pool
-    order = np.lexsort((np.arange(len(pool)), -matrix.total[i]))
+    order = matrix.order(i)
+    deadline = matrix.arrival_deadline[i] if matrix.arrival_deadline else None
     ranked: list[Candidate] = []
     excluded: list[Candidate] = []
     for j in order.tolist():
@@ -104,6 +112,8 @@ def candidates_from(matrix: ScoreMatrix, i: int) -> tuple[list[Candidate], list[
                 on_shift=bool(pool.on_shift[j]),
                 on_call=bool(pool.on_call[j]),
                 matrix=matrix,
+                arrival_at=(arrival := matrix.arrival_at(i, j)),
+                in_time=None if deadline is None else arrival is not None and arrival <= deadline,
                 row=i,
                 column=j,
             )
@@ -129,4 +139,6 @@ def recommend(
         due_clock=facts[0].due_clock,
         ranked=ranked,
         excluded=excluded,
+        arrival_due_at=matrix.arrival_deadline[0],
+        travel_relaxed=matrix.travel_relaxed[0],
     )

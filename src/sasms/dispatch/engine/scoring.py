@@ -3,8 +3,12 @@
 Each factor scores 0 (worst) to 1 (best), or NaN where it does not apply (no server vendor, a site
 without coordinates, an external factor that has nothing to say). The total is the weighted mean
 over the factors that apply. Hard constraints (capacity, a required certification, no shift or
-on-call duty before the deadline) exclude a pair; :meth:`ScoreMatrix.explain` and
-:meth:`ScoreMatrix.exclusions` give the reasons in words.
+on-call duty before the deadline, a trip beyond the configured maximum) exclude a pair;
+:meth:`ScoreMatrix.explain` and :meth:`ScoreMatrix.exclusions` give the reasons in words.
+
+Availability counts the trip: an engineer is on site at ``max(now, available from) + travel``,
+and that moment is compared with the request's arrival deadline (its on-site clock, else its
+resolution clock). :meth:`ScoreMatrix.order` ranks those who make it before those who do not.
 """
 
 import datetime
@@ -29,13 +33,14 @@ from sasms.dispatch.choices import (
 )
 from sasms.dispatch.engine.facts import TicketFacts
 from sasms.dispatch.engine.pool import CertInfo, EngineerPool
+from sasms.dispatch.engine.ranking import IntArray, rank_order
 from sasms.dispatch.engine.reasons import Reason
 from sasms.dispatch.factors import EngineerCandidate, ExternalFactor, FactorScore
 from sasms.dispatch.geo import FloatArray, distance_matrix_km, travel_minutes
 from sasms.dispatch.models import DispatchSettings
 
 # Exclusion bits.
-EXCLUDE_CAPACITY, EXCLUDE_CERT, EXCLUDE_SHIFT = 1, 2, 4
+EXCLUDE_CAPACITY, EXCLUDE_CERT, EXCLUDE_SHIFT, EXCLUDE_TRAVEL = 1, 2, 4, 8
 # Certification states.
 CERT_NONE, CERT_EXPIRED, CERT_GENERIC, CERT_VALID = 0, 1, 2, 3
 CERT_SCORE = {CERT_NONE: 0.0, CERT_EXPIRED: 0.0, CERT_GENERIC: 0.5, CERT_VALID: 1.0}
@@ -105,6 +110,29 @@ class ScoreMatrix:
     ftfr_counts: dict[str, tuple[np.ndarray, np.ndarray, float]]
     external_reasons: dict[str, list[dict[int, FactorScore]]] = field(default_factory=dict)
     horizon_hours: int = 8
+    # (n, m) earliest arrival on site, epoch seconds (NaN: where from is unknown).
+    arrival: FloatArray | None = None
+    # Per request: the arrival deadline, and whether the travel limit gave way (nobody within it).
+    arrival_deadline: list[datetime.datetime | None] = field(default_factory=list)
+    travel_relaxed: list[bool] = field(default_factory=list)
+    max_travel_km: int = 0
+    max_travel_minutes: int = 0
+
+    def order(self, i: int) -> IntArray:
+        """Engineer columns for request ``i``, best first (see :mod:`.ranking`)."""
+        deadline = self.arrival_deadline[i] if self.arrival_deadline else None
+        arrival = self.arrival[i] if self.arrival is not None else np.full(len(self.pool), np.nan)
+        return rank_order(
+            self.total[i],
+            arrival,
+            deadline.timestamp() if deadline is not None else None,
+            self.pool.now.timestamp(),
+        )
+
+    def arrival_at(self, i: int, j: int) -> datetime.datetime | None:
+        if self.arrival is None or not math.isfinite(float(self.arrival[i, j])):
+            return None
+        return datetime.datetime.fromtimestamp(float(self.arrival[i, j]), tz=datetime.UTC)
 
     # --- words --------------------------------------------------------------------------------
 
@@ -148,6 +176,21 @@ class ScoreMatrix:
                 reasons.append(Reason("exclude.cert_missing", {"vendor": vendor}))
         if bits & EXCLUDE_SHIFT:
             reasons.append(Reason("exclude.shift", {"due_at": self.window_end[i].isoformat()}))
+        if bits & EXCLUDE_TRAVEL:
+            distance, minutes = float(self.distance[i, j]), float(self.travel[i, j])
+            if self.max_travel_km and distance > self.max_travel_km:
+                reasons.append(
+                    Reason(
+                        "exclude.travel_km", {"distance": round(distance, 1), "limit_km": self.max_travel_km}
+                    )
+                )
+            else:
+                reasons.append(
+                    Reason(
+                        "exclude.travel_time",
+                        {"travel_minutes": minutes, "limit_minutes": float(self.max_travel_minutes)},
+                    )
+                )
         return reasons
 
     def _cert(self, i: int, j: int) -> tuple[int, CertInfo | None]:
@@ -224,9 +267,31 @@ class ScoreMatrix:
         return Reason("external", {"text": found.reason if found is not None else "—"})
 
     def _availability_reason(self, i: int, j: int) -> Reason:
+        deadline = self.arrival_deadline[i] if self.arrival_deadline else None
+        arrival = self.arrival_at(i, j)
+        state = int(self.availability[i, j])
+        if deadline is not None and arrival is not None and state != AVAIL_NONE:
+            params: dict[str, object] = {"arrival_at": arrival.isoformat(), "due_at": deadline.isoformat()}
+            if deadline <= self.pool.now:
+                return Reason("avail.overdue_arrival", params)
+            if self.late_minutes[i, j] > 0:
+                return Reason(
+                    "avail.late_arrival_at", {**params, "late_minutes": float(self.late_minutes[i, j])}
+                )
+            if state == AVAIL_SHIFT:
+                return Reason("avail.on_shift_arrival", params)
+            if state == AVAIL_CALL:
+                return Reason("avail.on_call_arrival", params)
+            available = self.pool.available_from[j]
+            return Reason(
+                "avail.later_arrival",
+                {
+                    **params,
+                    "available_at": datetime.datetime.fromtimestamp(available, tz=datetime.UTC).isoformat(),
+                },
+            )
         if self.late_minutes[i, j] > 0:
             return Reason("avail.late_arrival", {"late_minutes": float(self.late_minutes[i, j])})
-        state = int(self.availability[i, j])
         if state == AVAIL_SHIFT:
             return Reason("avail.on_shift")
         if state == AVAIL_CALL:
@@ -364,6 +429,8 @@ def score_matrix(
     availability = np.zeros((n, m), dtype=np.int64)
     avail_score = np.zeros((n, m))
     late = np.zeros((n, m))
+    arrival = np.full((n, m), np.nan)
+    arrival_deadline: list[datetime.datetime | None] = []
     window_end: list[datetime.datetime] = []
     overdue: list[bool] = []
     now_ts = now.timestamp()
@@ -393,12 +460,41 @@ def score_matrix(
             ),
         )
         excluded[i] |= np.where(state == AVAIL_NONE, EXCLUDE_SHIFT, 0)
-        if fact.onsite_due_at is not None and fact.onsite_due_at > now and not math.isnan(fact.site_lat):
-            arrival = start + np.nan_to_num(travel[i], nan=0.0) * 60.0
-            overshoot = (arrival - fact.onsite_due_at.timestamp()) / 60.0
+        # On site at the earliest: when free, plus the trip (no trip to a site without coordinates).
+        trip = np.zeros(m) if math.isnan(fact.site_lat) else travel[i] * 60.0
+        arrival[i] = start + trip
+        deadline = fact.onsite_due_at or fact.arrival_due_at
+        arrival_deadline.append(deadline)
+        if deadline is None:
+            continue
+        if deadline > now:
+            overshoot = (arrival[i] - deadline.timestamp()) / 60.0
             late[i] = np.where(np.isfinite(overshoot) & (overshoot > 0), overshoot, 0.0)
             avail_score[i] = np.where(late[i] > 0, avail_score[i] * LATE_ARRIVAL_FACTOR, avail_score[i])
+        else:
+            # Too late for everyone: the sooner on site, the better.
+            wait = np.nan_to_num((arrival[i] - now_ts) / 60.0, nan=np.inf)
+            avail_score[i] = avail_score[i] / (
+                1.0 + np.maximum(wait, 0.0) / max(settings.travel_half_minutes, 1)
+            )
     scores[index[AVAILABILITY]] = avail_score
+
+    # The longest trip allowed: a hard limit unless nobody within it could take the request.
+    too_far = np.zeros((n, m), dtype=bool)
+    if settings.max_travel_km:
+        too_far |= np.nan_to_num(distance, nan=0.0) > settings.max_travel_km
+    if settings.max_travel_minutes:
+        too_far |= np.nan_to_num(travel, nan=0.0) > settings.max_travel_minutes
+    travel_relaxed: list[bool] = []
+    for i in range(n):
+        if not too_far[i].any():
+            travel_relaxed.append(False)
+            continue
+        qualifies = (excluded[i] == 0) & ~too_far[i]
+        relaxed = not bool(qualifies.any()) and bool(((excluded[i] == 0) & too_far[i]).any())
+        travel_relaxed.append(relaxed)
+        if not relaxed:
+            excluded[i] |= np.where(too_far[i], EXCLUDE_TRAVEL, 0)
 
     # First-time-fix rate, smoothed towards the category's rate over everyone.
     ftfr_counts: dict[str, tuple[np.ndarray, np.ndarray, float]] = {}
@@ -467,4 +563,9 @@ def score_matrix(
         ftfr_counts=ftfr_counts,
         external_reasons=external_reasons,
         horizon_hours=settings.horizon_hours,
+        arrival=arrival,
+        arrival_deadline=arrival_deadline,
+        travel_relaxed=travel_relaxed,
+        max_travel_km=int(settings.max_travel_km),
+        max_travel_minutes=int(settings.max_travel_minutes),
     )

@@ -106,6 +106,9 @@ def create_proposal(
             "unassigned": measured.unassigned,
             "travel_minutes": round(measured.travel_minutes, 1),
             "deadlines_at_risk": measured.breaches,
+            "beyond_travel_limit": sum(
+                1 for i in range(len(tickets)) if matrix.travel_relaxed[i] and int(result.engineer[i]) >= 0
+            ),
             "load_std": round(measured.load_std, 3),
             "solver_ms": round(solver_ms, 1),
             "total_ms": round((time.perf_counter() - started) * 1000, 1),
@@ -137,6 +140,8 @@ def create_proposal(
                 else round(float(matrix.distance[i, j]), 1)
             )
             row.factors = [f.as_json() for f in explained]
+            if matrix.travel_relaxed[i]:
+                row.reasons = [{"code": "decision.travel_relaxed", "params": {}}]
         else:
             row.reasons = _nobody_reasons(matrix, i)
         rows.append(row)

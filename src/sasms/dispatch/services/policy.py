@@ -28,6 +28,8 @@ SETTINGS_FIELDS = (
     "position_max_age_hours",
     "ftfr_window_days",
     "horizon_hours",
+    "max_travel_km",
+    "max_travel_minutes",
     "certification_policy",
     "auto_dispatch_priorities",
 )
@@ -40,6 +42,8 @@ RANGES: dict[str, tuple[float, float]] = {
     "position_max_age_hours": (1, 24 * 7),
     "ftfr_window_days": (30, 3650),
     "horizon_hours": (1, 24 * 7),
+    "max_travel_km": (0, 5000),
+    "max_travel_minutes": (0, 24 * 60 * 3),
 }
 
 

@@ -256,3 +256,48 @@ def test_list_annotation_agrees_with_entitlement(make_server, customer_a, custom
     rows = with_contract_coverage(Server.objects.all(), day=D(2026, 6, 1))
     flags = dict(rows.values_list("serial", "on_active_contract"))  # type: ignore[misc]
     assert flags == {"ON": True, "ENDED": False, "DRAFT": False, "MOVED": False}
+
+
+# --- One rule at past instants ------------------------------------------------------------------
+
+
+def test_expired_contract_covered_the_days_of_its_range(server_a, make_contract):
+    # Asked about a request of last spring, a contract that has since run out did cover it then.
+    contract = make_contract(
+        server_a.organisation, servers=[server_a], end=D(2026, 3, 31), status=ContractStatus.EXPIRED
+    )
+    result = entitlement_for(server=server_a, at=at("2026-02-01T04:00:00+00:00"))
+    assert (result.covered, result.contract) == (True, contract)
+
+
+def test_a_contract_is_not_reported_ended_before_its_end(make_server, customer_a, make_contract):
+    server = make_server(customer_a, warranty_start=D(2020, 1, 1), warranty_end=D(2023, 1, 1))
+    make_contract(customer_a, servers=[server], start=D(2027, 1, 1), end=D(2027, 12, 31))
+    result = entitlement_for(server=server, at=at("2026-06-01T04:00:00+00:00"))
+    assert (result.reason, result.message) == ("warranty_ended", "warranty_ended")
+
+
+def test_terminated_contract_covers_no_day(server_a, make_contract):
+    make_contract(server_a.organisation, servers=[server_a], status=ContractStatus.TERMINATED)
+    result = entitlement_for(server=server_a, at=at("2026-03-01T04:00:00+00:00"))
+    assert (result.covered, result.message) == (False, "contract_terminated")
+
+
+@pytest.mark.parametrize(
+    ("case", "rule"),
+    [("contract", "contract"), ("warranty", "warranty"), ("eosl", "eosl"), ("ended", "uncovered")],
+)
+def test_rule_names_the_step_that_decided(make_server, customer_a, old_model, make_contract, case, rule):
+    from sasms.contracts.entitlement import RULES, rule_of
+
+    if case == "eosl":
+        server = make_server(
+            customer_a, model=old_model, warranty_start=D(2024, 1, 1), warranty_end=D(2027, 1, 1)
+        )
+    else:
+        server = make_server(customer_a, warranty_start=D(2024, 1, 1), warranty_end=D(2027, 1, 1))
+    if case == "contract":
+        make_contract(customer_a, servers=[server])
+    moment = at("2027-06-01T04:00:00+00:00") if case == "ended" else at("2026-06-01T04:00:00+00:00")
+    assert rule_of(entitlement_for(server=server, at=moment)) == rule
+    assert rule in RULES

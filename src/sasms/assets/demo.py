@@ -286,12 +286,7 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
         for number in range(per_customer):
             model = rng.choice(favourites)
             vendor = vendor_by_id[model.vendor_id]
-            assert model.release_date is not None
-            latest = today  # bought any time since release: a mix of live and lapsed warranties
-            span = max((latest - model.release_date).days, 1)
-            installed = model.release_date + datetime.timedelta(days=rng.randint(30, span + 30))
-            installed = min(installed, today)
-            warranty_years = rng.choice([3, 3, 3, 5])
+            installed, warranty_end = _purchase(rng, model, today)
             status = rng.choices(
                 [
                     ServerStatus.IN_SERVICE,
@@ -318,7 +313,7 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
                     status=status,
                     installation_date=installed,
                     warranty_start=installed,
-                    warranty_end=installed + datetime.timedelta(days=365 * warranty_years),
+                    warranty_end=warranty_end,
                     created_at=now,
                     updated_at=now,
                 )
@@ -328,6 +323,26 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
         if (index + 1) % 5 == 0 or index + 1 == total:
             progress("servers", index + 1, total)
     state["assets"] = {"vendors": len(vendors), "models": len(models)}
+
+
+def _purchase(
+    rng: random.Random, model: ServerModel, today: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """When a server of ``model`` was installed and when its base warranty ends.
+
+    Bought while the model was on sale: from a month after release until its end of life (the
+    vendor stops selling then), never in the future. The warranty starts on installation and runs
+    three or five years, but never past end of service life, when the vendor stops supplying parts.
+    """
+    assert model.release_date is not None
+    first = model.release_date + datetime.timedelta(days=30)
+    last = min(d for d in (model.eol_date, model.eosl_date, today) if d is not None)
+    installed = first + datetime.timedelta(days=rng.randint(0, max((last - first).days, 0)))
+    installed = min(installed, last)
+    warranty_end = installed + datetime.timedelta(days=365 * rng.choice([3, 3, 3, 5]))
+    if model.eosl_date is not None:
+        warranty_end = min(warranty_end, model.eosl_date - datetime.timedelta(days=1))
+    return installed, max(warranty_end, installed)
 
 
 def _components(rng: random.Random, servers: list[Server], now: datetime.datetime) -> list[Component]:

@@ -3,14 +3,17 @@
 Per customer: a main active contract over most servers whose end dates are spread so that some
 fall within the 30-, 60- and 90-day reminder windows and others run for years; an expired
 contract over the rest; for some customers a terminated contract, a draft renewal, a
-time-and-materials agreement and an EOSL extension. Rows are bulk-inserted (without per-row
-audit entries) so the step takes well under a second per thousand servers.
+time-and-materials agreement and an EOSL extension. Each carries a monthly fee from a per-server
+list price of its product (so the products' percentage penalties come to real amounts). Rows are
+bulk-inserted (without per-row audit entries) so the step takes well under a second per thousand
+servers.
 """
 
 import datetime
 import random
 from collections import defaultdict
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -23,6 +26,27 @@ Progress = Callable[[str, int, int], None]
 # Days from today to the main contract's end, by customer: inside the 30/60/90-day windows first.
 MAIN_END_OFFSETS = [20, 50, 80, 250, 500, 10, 700, 45, 320, 85]
 MAIN_PRODUCTS = ["mission-critical-7x24x4", "enhanced-5x12", "nbd-5x9", "nbd-5x9", "basic-warranty"]
+# List price per covered server and month, in CNY, by product: what a 2U two-socket server's
+# maintenance costs in China at each level. Time and materials has no subscription (each call-out
+# is billed), so its fee is 0 and its product carries no penalty.
+MONTHLY_RATE_PER_SERVER = {
+    "basic-warranty": Decimal(60),
+    "nbd-5x9": Decimal(150),
+    "enhanced-5x12": Decimal(280),
+    "mission-critical-7x24x4": Decimal(560),
+    "break-fix-tm": Decimal(0),
+}
+EOSL_SURCHARGE = Decimal("1.6")  # parts for models the vendor no longer supplies
+MINIMUM_MONTHLY_FEE = Decimal(3000)
+
+
+def monthly_fee(code: str, servers: int, *, eosl: bool = False, discount: Decimal = Decimal(0)) -> Decimal:
+    """A contract's monthly fee: the per-server rate, a volume discount, a floor, whole hundreds."""
+    rate = MONTHLY_RATE_PER_SERVER.get(code, Decimal(0))
+    if not rate:
+        return Decimal(0)
+    fee = rate * max(servers, 1) * (EOSL_SURCHARGE if eosl else 1) * (1 - discount)
+    return max(fee, MINIMUM_MONTHLY_FEE).quantize(Decimal(100), rounding=ROUND_HALF_UP)
 
 
 def _days(n: int) -> datetime.timedelta:
@@ -44,7 +68,18 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
     contracts: list[Contract] = []
     cover: list[tuple[int, list[int]]] = []  # (index into contracts, server ids)
 
-    def add(customer: Organisation, code: str, start: datetime.date, end: datetime.date, **extra: Any) -> int:
+    def add(
+        customer: Organisation,
+        code: str,
+        start: datetime.date,
+        end: datetime.date,
+        *,
+        servers: int,
+        **extra: Any,
+    ) -> int:
+        # Larger fleets negotiate: up to 15 % off the list price.
+        discount = Decimal(min(servers // 20, 3) * 5) / 100
+        fee = monthly_fee(code, servers, eosl=bool(extra.get("covers_eosl")), discount=discount)
         contracts.append(
             Contract(
                 number=f"HT{start.year}-{customer.pk:04d}-{len(contracts) + 1:05d}",
@@ -52,6 +87,7 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
                 product=products[code],
                 start_date=start,
                 end_date=end,
+                monthly_fee=fee,
                 created_at=now,
                 updated_at=now,
                 **extra,
@@ -71,6 +107,7 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
             MAIN_PRODUCTS[index % len(MAIN_PRODUCTS)],
             end - _days(365 * rng.choice([1, 2, 3]) - 1),
             end,
+            servers=split,
             status=ContractStatus.ACTIVE,
             notes="年度维保合同 Annual maintenance contract",
         )
@@ -81,6 +118,7 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
             rng.choice(["nbd-5x9", "basic-warranty"]),
             expired_end - _days(3 * 365 - 1),
             expired_end,
+            servers=len(live) - split + len(eosl),
             status=ContractStatus.EXPIRED,
             status_reason="End date passed.",
         )
@@ -92,6 +130,7 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
                 "nbd-5x9",
                 today - _days(60),
                 today + _days(305),
+                servers=max(1, len(eosl) // 2),
                 status=ContractStatus.ACTIVE,
                 covers_eosl=True,
                 notes="EOSL 延保 extended support past end of service life",
@@ -103,6 +142,7 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
                 "enhanced-5x12",
                 today - _days(500),
                 today + _days(230),
+                servers=len(live[split : split + 3]),
                 status=ContractStatus.TERMINATED,
                 status_reason="客户迁移至云 Customer moved the workload to the cloud",
             )
@@ -113,12 +153,18 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
                 "mission-critical-7x24x4",
                 end + _days(1),
                 end + _days(365),
+                servers=split,
                 status=ContractStatus.DRAFT,
                 notes="续约报价 Renewal quote",
             )
         if index % 7 == 3:
             add(
-                customer, "break-fix-tm", today - _days(100), today + _days(265), status=ContractStatus.ACTIVE
+                customer,
+                "break-fix-tm",
+                today - _days(100),
+                today + _days(265),
+                servers=0,
+                status=ContractStatus.ACTIVE,
             )
 
     Contract.objects.bulk_create(contracts, batch_size=1000)

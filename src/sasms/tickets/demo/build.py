@@ -13,8 +13,10 @@ import random
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
+from django.db.models import F
 from django.utils import timezone
 
 from sasms.accounts.models import Contact, Organisation, OrganisationKind, Team, User
@@ -35,6 +37,10 @@ from sasms.tickets.models import ChecklistItem, DailyCounter, Ticket, TicketEven
 from sasms.tickets.priority import priority_for
 from sasms.tickets.search import index_texts, texts_for
 from sasms.tickets.sop import SOP_STEPS, service_kind_for
+
+if TYPE_CHECKING:
+    from sasms.contracts.models import Contract, ServiceProduct
+    from sasms.tickets.services.create import FallbackProducts
 
 Progress = Callable[[str, int, int], None]
 REQUESTS_PER_SCALE = 20_000
@@ -57,6 +63,18 @@ class Step:
     status: str | None = None  # the status after this step
 
 
+@dataclass(frozen=True)
+class DemoServer:
+    """What the coverage rule reads about a server, read once for the whole run."""
+
+    pk: int
+    status: str
+    eosl_date: datetime.date | None
+    warranty_start: datetime.date | None
+    warranty_end: datetime.date | None
+    zone: ZoneInfo
+
+
 @dataclass
 class Context:
     rng: random.Random
@@ -64,7 +82,7 @@ class Context:
     agents: list[User]
     engineers: list[User]
     teams: list[Team]
-    servers: dict[int, list[tuple[int, datetime.date | None, datetime.date | None]]]
+    servers: dict[int, list[DemoServer]]
     contacts: dict[int, list[Contact]]
     cumulative: list[int]
 
@@ -79,81 +97,56 @@ def _arrival(rng: random.Random, start: datetime.datetime, now: datetime.datetim
             return moment
 
 
-Cover = tuple[datetime.date, datetime.date, str, str, str, int]
+def _contracts_by_server() -> dict[int, list["Contract"]]:
+    """Each server's contracts, as ``entitlement_for`` reads them (current owner's, any status)."""
+    from sasms.contracts.models import Contract, CoveredServer
 
-
-def _covers() -> dict[int, list[Cover]]:
-    """Contracts per server (start, end, number, product code, product name, tier), best first."""
-    from sasms.contracts.models import ContractStatus, CoveredServer
-
-    covers: dict[int, list[Cover]] = defaultdict(list)
-    rows = CoveredServer.objects.exclude(contract__status=ContractStatus.DRAFT).values_list(
-        "server_id",
-        "contract__start_date",
-        "contract__end_date",
-        "contract__number",
-        "contract__product__code",
-        "contract__product__name",
-        "contract__product__tier",
+    contracts = {
+        c.pk: c for c in Contract.objects.select_related("product").prefetch_related("product__targets")
+    }
+    by_server: dict[int, list[Contract]] = defaultdict(list)
+    rows = CoveredServer.objects.filter(contract__organisation=F("server__organisation")).values_list(
+        "server_id", "contract_id"
     )
-    for server_id, *cover in rows:
-        covers[server_id].append(tuple(cover))  # type: ignore[arg-type]
-    for values in covers.values():
-        values.sort(key=lambda c: -c[5])
-    return covers
+    for server_id, contract_id in rows.iterator(chunk_size=5000):
+        by_server[server_id].append(contracts[contract_id])
+    return by_server
+
+
+def _memoised_fallback() -> "FallbackProducts":
+    from sasms.tickets.services.create import _fallback_product
+
+    memo: dict[str, ServiceProduct | None] = {}
+
+    def fallback(source: str) -> "ServiceProduct | None":
+        if source not in memo:
+            memo[source] = _fallback_product(source)
+        return memo[source]
+
+    return fallback
 
 
 def _snapshot(
-    server: tuple[int, datetime.date | None, datetime.date | None] | None,
-    day: datetime.date,
-    covers: dict[int, list[Cover]],
+    server: DemoServer | None,
+    created: datetime.datetime,
+    contracts: dict[int, list["Contract"]],
+    fallback: "FallbackProducts",
 ) -> dict[str, Any]:
-    if server is not None:
-        for start, end, number, code, name, _tier in covers.get(server[0], []):
-            if start <= day <= end:
-                return {
-                    "covered": True,
-                    "source": "contract",
-                    "reason": "contract",
-                    "message": "contract",
-                    "params": {"number": number, "product": name, "end": f"{end:%Y-%m-%d}"},
-                    "reason_text": f"Covered by contract {number} ({name}) until {end:%Y-%m-%d}.",
-                    "contract_number": number,
-                    "product_code": code,
-                    "product_name": name,
-                    "coverage_ends": end.isoformat(),
-                    "targets": {},
-                }
+    """The request's snapshot from the same rule and the same shape as ``create_ticket``'s."""
+    from sasms.contracts.entitlement import day_in, decide
+    from sasms.tickets.services.create import snapshot_from
+
     if server is None:
-        return {
-            "covered": False,
-            "source": "none",
-            "reason": "no_server",
-            "message": "no_server",
-            "reason_text": "No server was named.",
-        }
-    _pk, warranty_start, warranty_end = server
-    if warranty_end is not None and (warranty_start is None or warranty_start <= day) and day <= warranty_end:
-        return {
-            "covered": True,
-            "source": "warranty",
-            "reason": "warranty",
-            "message": "warranty",
-            "params": {"end": f"{warranty_end:%Y-%m-%d}"},
-            "reason_text": f"Covered by the base warranty until {warranty_end:%Y-%m-%d}.",
-            "coverage_ends": warranty_end.isoformat(),
-            "targets": {},
-        }
-    return {
-        "covered": False,
-        "source": "none",
-        "reason": "warranty_ended",
-        "message": "warranty_ended" if warranty_end else "not_on_contract",
-        "params": {"end": f"{warranty_end:%Y-%m-%d}"} if warranty_end else {},
-        "reason_text": f"The base warranty ended on {warranty_end:%Y-%m-%d}."
-        if warranty_end
-        else "No base warranty.",
-    }
+        return snapshot_from(None, created, fallback=fallback)
+    result = decide(
+        status=server.status,
+        eosl_date=server.eosl_date,
+        warranty_start=server.warranty_start,
+        warranty_end=server.warranty_end,
+        contracts=contracts.get(server.pk, ()),
+        day=day_in(server.zone, created),
+    )
+    return snapshot_from(result, created, fallback=fallback)
 
 
 def _path(ctx: Context, ticket: Ticket, resolution_code: str, requester: Contact | None) -> list[Step]:
@@ -338,12 +331,23 @@ def _context(rng: random.Random, now: datetime.datetime) -> Context | None:
     engineers = [
         u for u in staff if u.role in (Role.ENGINEER, Role.FIELD_ENGINEER, Role.SERVICE_MANAGER)
     ] or staff
-    servers: dict[int, list[tuple[int, datetime.date | None, datetime.date | None]]] = defaultdict(list)
+    from sasms.contracts.entitlement import zone_named
+
+    servers: dict[int, list[DemoServer]] = defaultdict(list)
     rows = Server.objects.exclude(status=ServerStatus.DECOMMISSIONED).values_list(
-        "pk", "organisation_id", "warranty_start", "warranty_end"
+        "pk",
+        "organisation_id",
+        "status",
+        "model__eosl_date",
+        "warranty_start",
+        "warranty_end",
+        "site_id",
+        "site__time_zone",
+        "organisation__time_zone",
     )
-    for pk, organisation_id, start, end in rows:
-        servers[organisation_id].append((pk, start, end))
+    for pk, organisation_id, status, eosl, start, end, site, site_zone, own_zone in rows.order_by("pk"):
+        zone = zone_named(site_zone if site is not None else own_zone)
+        servers[organisation_id].append(DemoServer(pk, status, eosl, start, end, zone))
     contacts: dict[int, list[Contact]] = defaultdict(list)
     for contact in Contact.objects.filter(organisation_id__in=customers):
         contacts[contact.organisation_id].append(contact)
@@ -363,7 +367,8 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
     total = REQUESTS_PER_SCALE * scale
     arrivals = sorted(_arrival(rng, now - datetime.timedelta(days=DAYS), now) for _ in range(total))
     sequences: dict[datetime.date, int] = defaultdict(int)
-    covers = _covers()
+    contracts = _contracts_by_server()
+    fallback = _memoised_fallback()
     checklist_from = now - datetime.timedelta(days=CHECKLIST_DAYS)
     made = 0
     for offset in range(0, total, CHUNK):
@@ -382,15 +387,14 @@ def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dic
             slot = rng.choice(SLOTS.get(component, ["-"]))
             day = timezone.localtime(created).date()
             sequences[day] += 1
-            snapshot = _snapshot(server, day, covers)
-            snapshot["taken_at"] = created.isoformat()
+            snapshot = _snapshot(server, created, contracts, fallback)
             if rng.random() < 0.2:  # impact and urgency as the agent judged this call
                 impact = rng.choice(["1", "2", "3"])
             ticket = Ticket(
                 number=f"SR{day:%Y%m%d}{sequences[day]:05d}",
                 organisation_id=organisation_id,
                 requester=requester,
-                server_id=server[0] if server else None,
+                server_id=server.pk if server else None,
                 entitlement=snapshot,
                 entitled=bool(snapshot["covered"]),
                 time_and_materials=""

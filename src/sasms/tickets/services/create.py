@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from sasms.tickets.services.common import audit
 from sasms.tickets.sop import SOP_STEPS, service_kind_for
 
 if TYPE_CHECKING:
+    from sasms.contracts.entitlement import Entitlement
     from sasms.contracts.models import ServiceProduct
 
 CREATE_AUDIT_FIELDS = (
@@ -59,6 +61,9 @@ def format_number(day: datetime.date, sequence: int) -> str:
     return f"SR{day:%Y%m%d}{sequence:05d}"
 
 
+FallbackProducts = Callable[[str], "ServiceProduct | None"]
+
+
 def _fallback_product(source: str) -> "ServiceProduct | None":
     from sasms.contracts.models import ServiceProduct
 
@@ -75,38 +80,53 @@ def _targets_of(product: "ServiceProduct | None") -> dict[str, dict[str, int | N
 def entitlement_snapshot(server: Server | None, at: datetime.datetime) -> dict[str, Any]:
     """What the request is entitled to, as plain JSON kept with the request for good."""
     if server is None:
-        fallback = _fallback_product("none")
+        return snapshot_from(None, at)
+    # contracts depend on assets, not on us
+    from sasms.contracts.entitlement import entitlement_for
+
+    return snapshot_from(entitlement_for(server=server, at=at), at)
+
+
+def snapshot_from(
+    result: "Entitlement | None", at: datetime.datetime, *, fallback: FallbackProducts = _fallback_product
+) -> dict[str, Any]:
+    """The snapshot of one answer of the coverage rule (``None``: no server named).
+
+    The one place the snapshot's shape is made: opening a request, setting its server later and
+    the demo generator (which passes a memoised ``fallback``) all come here.
+    """
+    from sasms.contracts.entitlement import describe, rule_of
+
+    if result is None:
+        sla_product = fallback("none")
         return {
             "covered": False,
             "source": "none",
+            "rule": "no_server",
             "reason": "no_server",
             "message": "no_server",
             "params": {},
             "reason_text": "No server was named.",
-            "sla_product_code": fallback.code if fallback else "",
-            "sla_coverage_hours": fallback.coverage_hours if fallback else "",
+            "sla_product_code": sla_product.code if sla_product else "",
+            "sla_coverage_hours": sla_product.coverage_hours if sla_product else "",
             "pause_when_waiting": True,
-            "targets": _targets_of(fallback),
+            "targets": _targets_of(sla_product),
             "taken_at": at.isoformat(),
         }
-    # contracts depend on assets, not on us
-    from sasms.contracts.entitlement import describe, entitlement_for
-
-    result = entitlement_for(server=server, at=at)
     with translation.override("en"):
         english_text = describe(result.message, result.params)
     product = result.product
     # The clocks need targets even without a contract: the warranty works to the basic-warranty
     # product's targets, an uncovered request to the time-and-materials product's response targets.
-    sla_product = product or _fallback_product("warranty" if result.source == "warranty" else "none")
-    targets = _targets_of(sla_product)
+    sla_product = product or fallback("warranty" if result.source == "warranty" else "none")
     return {
         "covered": result.covered,
         "source": result.source,
+        "rule": rule_of(result),
         "reason": result.reason,
         # Shown through the message key in the reader's language; the English text is for exports.
         "message": result.message,
-        "params": result.params,
+        "params": dict(result.params),
         "reason_text": english_text,
         "contract_id": result.contract.pk if result.contract else None,
         "contract_number": result.contract.number if result.contract else "",
@@ -118,7 +138,7 @@ def entitlement_snapshot(server: Server | None, at: datetime.datetime) -> dict[s
         "pause_when_waiting": sla_product.pause_when_waiting_customer if sla_product else True,
         "time_and_materials_product": bool(product and product.time_and_materials),
         "coverage_ends": result.coverage_ends.isoformat() if result.coverage_ends else None,
-        "targets": targets,
+        "targets": _targets_of(sla_product),
         "taken_at": at.isoformat(),
     }
 

@@ -176,6 +176,8 @@ OTP_TOTP_ISSUER = "SASMS"
 LANGUAGE_CODE = env.str("SASMS_LANGUAGE", default="zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Counts are grouped in thousands with a comma in Chinese as in English (sasms/formats/zh_Hans).
+FORMAT_MODULE_PATH = ["sasms.formats"]
 TIME_ZONE = env.str("SASMS_TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

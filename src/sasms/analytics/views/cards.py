@@ -29,6 +29,11 @@ class Card:
     details: list[Detail] = field(default_factory=list)
 
 
+def count_text(count: int) -> str:
+    """A count grouped in thousands, 1,556 in Chinese as in English (see sasms.formats)."""
+    return number_format(count, force_grouping=True)
+
+
 def duration_text(minutes: float | None) -> str:
     if minutes is None:
         return "—"
@@ -53,8 +58,8 @@ def money_text(value: Decimal | None) -> str:
 
 def of_text(ratio: Ratio) -> str:
     return _("%(numerator)s of %(denominator)s") % {
-        "numerator": ratio.numerator,
-        "denominator": ratio.denominator,
+        "numerator": count_text(ratio.numerator),
+        "denominator": count_text(ratio.denominator),
     }
 
 
@@ -70,16 +75,18 @@ class Cards:
         return drill_url(self.f, self.actor, metric, **extra)
 
     def created(self) -> Card:
-        return Card("created", pgettext_lazy("count", "Opened"), str(self.s.created), self.link("created"))
+        return Card(
+            "created", pgettext_lazy("count", "Opened"), count_text(self.s.created), self.link("created")
+        )
 
     def resolved(self) -> Card:
-        return Card("resolved", gettext_lazy("Resolved"), str(self.s.resolved), self.link("resolved"))
+        return Card("resolved", gettext_lazy("Resolved"), count_text(self.s.resolved), self.link("resolved"))
 
     def backlog(self) -> Card:
         return Card(
             "backlog",
             gettext_lazy("Backlog"),
-            str(self.s.backlog),
+            count_text(self.s.backlog),
             self.link("backlog"),
             [Detail(_("open on %(day)s") % {"day": self.f.end.isoformat()})],
         )
@@ -93,7 +100,10 @@ class Cards:
             self.link("responded"),
             [
                 Detail(_("wall time %(value)s") % {"value": duration_text(s.mtta_wall.value)}),
-                Detail(_("%(count)s responded") % {"count": s.mtta_wall.count}, self.link("responded")),
+                Detail(
+                    _("%(count)s responded") % {"count": count_text(s.mtta_wall.count)},
+                    self.link("responded"),
+                ),
             ],
         )
 
@@ -106,7 +116,9 @@ class Cards:
             self.link("resolved"),
             [
                 Detail(_("wall time %(value)s") % {"value": duration_text(s.mttr_wall.value)}),
-                Detail(_("%(count)s resolved") % {"count": s.mttr_wall.count}, self.link("resolved")),
+                Detail(
+                    _("%(count)s resolved") % {"count": count_text(s.mttr_wall.count)}, self.link("resolved")
+                ),
             ],
         )
 
@@ -120,7 +132,7 @@ class Cards:
             self.link("sla_breached"),
             [
                 Detail(of_text(ratio)),
-                Detail(_("%(count)s breached") % {"count": breached}, self.link("sla_breached")),
+                Detail(_("%(count)s breached") % {"count": count_text(breached)}, self.link("sla_breached")),
             ],
         )
 
@@ -134,7 +146,10 @@ class Cards:
             self.link("ftf"),
             [
                 Detail(of_text(ratio), self.link("ftf")),
-                Detail(_("%(count)s not fixed first time") % {"count": missed}, self.link("ftf_missed")),
+                Detail(
+                    _("%(count)s not fixed first time") % {"count": count_text(missed)},
+                    self.link("ftf_missed"),
+                ),
             ],
         )
 
@@ -168,7 +183,7 @@ class Cards:
             self.link("csat_low"),
             [
                 Detail(_("%(percent)s satisfied") % {"percent": percent_text(s.csat_satisfied)}),
-                Detail(_("%(count)s below 4") % {"count": low}, self.link("csat_low")),
+                Detail(_("%(count)s below 4") % {"count": count_text(low)}, self.link("csat_low")),
             ],
         )
 

@@ -22,6 +22,7 @@ from sasms.analytics.views.cards import (
     Cards,
     Detail,
     afr_table,
+    count_text,
     distribution_links,
     distribution_table,
     engineer_table,
@@ -203,14 +204,19 @@ def dispatcher_context(form: DashboardFilterForm, actor: User) -> dict[str, Any]
             Card(
                 "unassigned",
                 gettext_lazy("Unassigned now"),
-                str(unassigned),
+                count_text(unassigned),
                 reverse("tickets:queue_unassigned"),
             ),
-            Card("at_risk", gettext_lazy("At SLA risk now"), str(at_risk), reverse("tickets:queue_at_risk")),
+            Card(
+                "at_risk",
+                gettext_lazy("At SLA risk now"),
+                count_text(at_risk),
+                reverse("tickets:queue_at_risk"),
+            ),
             Card(
                 "breached_now",
                 gettext_lazy("SLA breached, still open"),
-                str(breached),
+                count_text(breached),
                 reverse("tickets:queue_breached"),
             ),
             created_today,
@@ -270,7 +276,7 @@ def engineer_context(form: DashboardFilterForm, actor: User) -> dict[str, Any]:
             Card(
                 "open_assigned",
                 gettext_lazy("Open, assigned to me"),
-                str(open_assigned),
+                count_text(open_assigned),
                 cards.link("backlog"),
             ),
             cards.resolved(),
@@ -280,7 +286,7 @@ def engineer_context(form: DashboardFilterForm, actor: User) -> dict[str, Any]:
             Card(
                 "visits",
                 gettext_lazy("On-site visits"),
-                str(visits),
+                count_text(visits),
                 None,
                 [Detail(_("%(hours)s h of work") % {"hours": work_hours})],
             ),

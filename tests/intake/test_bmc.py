@@ -21,6 +21,8 @@ from sasms.tickets.models import Attachment, Ticket, TicketEvent
 from tests.intake.conftest import MOCKUPS
 from tests.intake.redfish_server import serve_mockup
 
+pytestmark = pytest.mark.corpus
+
 PSU = "/redfish/v1/Chassis/1U/PowerSubsystem/PowerSupplies/Bay1"
 
 

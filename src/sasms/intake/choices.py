@@ -104,6 +104,15 @@ class PollStatus(models.TextChoices):
     FAULT = "fault", _("Fault")
     UNREACHABLE = "unreachable", _("Unreachable")
     ERROR = "error", _("Error")
+    MISMATCH = "mismatch", _("Identity mismatch")
+
+
+class BmcIdentity(models.TextChoices):
+    """Whether the BMC was found to be the server's own (its system serial number / UUID)."""
+
+    UNCHECKED = "unchecked", _("Not checked yet")
+    VERIFIED = "verified", _("Matches the server")
+    MISMATCH = "mismatch", _("Identity mismatch")
 
 
 class FaultStatus(models.TextChoices):

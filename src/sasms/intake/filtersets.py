@@ -7,6 +7,7 @@ from sasms.accounts.filtersets import SearchFilterSet
 from sasms.intake.choices import (
     AlertSeverity,
     AlertState,
+    BmcIdentity,
     Outcome,
     PollStatus,
     SourceKind,
@@ -39,11 +40,12 @@ class AlertSourceFilterSet(SearchFilterSet):
 class BmcEndpointFilterSet(SearchFilterSet):
     search_fields = ("address", "server__serial", "server__hostname")
     last_status = django_filters.ChoiceFilter(label=_("Status"), choices=PollStatus.choices)
+    identity_status = django_filters.ChoiceFilter(label=_("Identity"), choices=BmcIdentity.choices)
     is_active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:
         model = BmcEndpoint
-        fields = ["q", "last_status", "is_active"]
+        fields = ["q", "last_status", "identity_status", "is_active"]
 
 
 class AlertFilterSet(SearchFilterSet):

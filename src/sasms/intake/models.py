@@ -14,6 +14,7 @@ from sasms.intake.choices import (
     AlertSeverity,
     AlertState,
     BmcAuth,
+    BmcIdentity,
     BmcScheme,
     Direction,
     FaultStatus,
@@ -251,12 +252,22 @@ class Alert(models.Model):
 
 
 class BmcEndpoint(models.Model):
-    """A server's BMC, polled over Redfish; the password is stored encrypted."""
+    """A server's BMC, polled over Redfish; the password is stored encrypted.
+
+    One BMC address belongs to one server: ``address_key`` is the normalised ``host:port`` and is
+    unique (it is empty only on endpoints disabled because another server holds the address).
+    A poll writes nothing unless the BMC's system serial number (or the UUID recorded when it last
+    matched) is the server's; the ``identity_*`` fields say what the last check found.
+    """
 
     server = models.OneToOneField(
         "assets.Server", verbose_name=_("server"), on_delete=models.PROTECT, related_name="bmc_endpoint"
     )
     address = models.CharField(_("BMC address"), max_length=253)
+    # NULL, not "": several disabled duplicates may hold no key while the constraint stays unique.
+    address_key = models.CharField(  # noqa: DJ001
+        _("normalised address"), max_length=300, null=True, blank=True, editable=False
+    )
     port = models.PositiveIntegerField(_("port"), null=True, blank=True)
     scheme = models.CharField(_("protocol"), max_length=5, choices=BmcScheme.choices, default=BmcScheme.HTTPS)
     username = models.CharField(_("user name"), max_length=120)
@@ -273,6 +284,14 @@ class BmcEndpoint(models.Model):
         help_text=_("Older log entries are history, not new faults. Empty: the whole log counts."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    disabled_reason = models.TextField(_("why disabled"), blank=True)
+    identity_status = models.CharField(
+        _("identity"), max_length=12, choices=BmcIdentity.choices, default=BmcIdentity.UNCHECKED
+    )
+    identity_checked_at = models.DateTimeField(_("identity checked"), null=True, blank=True)
+    identity_mismatch_since = models.DateTimeField(_("identity mismatch since"), null=True, blank=True)
+    reported_serial = models.CharField(_("serial number reported by the BMC"), max_length=300, blank=True)
+    system_uuid = models.CharField(_("system UUID"), max_length=64, blank=True)
     push_token_prefix = models.CharField(max_length=16, blank=True)
     push_token_digest = models.CharField(max_length=64, null=True, blank=True, unique=True)
     log_cursor = models.TextField(blank=True)
@@ -294,6 +313,13 @@ class BmcEndpoint(models.Model):
         verbose_name_plural = _("BMC endpoints")
         ordering = ["address"]
         indexes = [models.Index(fields=["is_active", "next_poll_at"], name="intake_bmc_due_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address_key"],
+                name="intake_bmcendpoint_address_unique",
+                violation_error_message=_("This BMC address is already registered on another server."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.address

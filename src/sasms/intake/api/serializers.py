@@ -91,9 +91,10 @@ class BmcEndpointOutput(serializers.ModelSerializer[BmcEndpoint]):
         model = BmcEndpoint
         fields = [
             "id", "server", "address", "port", "scheme", "username", "auth", "verify_tls",
-            "poll_interval_minutes", "log_since", "is_active", "push_token_prefix", "last_polled_at",
-            "last_success_at", "last_status", "last_error", "last_problems", "last_event_at", "next_poll_at",
-            "created_at", "updated_at",
+            "poll_interval_minutes", "log_since", "is_active", "disabled_reason", "push_token_prefix",
+            "last_polled_at", "last_success_at", "last_status", "last_error", "last_problems",
+            "last_event_at", "next_poll_at", "identity_status", "identity_checked_at",
+            "identity_mismatch_since", "reported_serial", "system_uuid", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -50,6 +50,7 @@ from sasms.intake.redfish import (
     poll_bmc,
 )
 from sasms.intake.services.alerts import _retrying
+from sasms.intake.services.bmc_identity import verify_identity
 from sasms.intake.services.classify import area_from_text, category_for, impact_for, urgency_for
 from sasms.intake.services.common import clip
 from sasms.intake.services.ticketing import robot_note
@@ -144,11 +145,12 @@ def poll_endpoint(endpoint: BmcEndpoint, *, timeout: int = 10, max_retry: int = 
     else:
         with acting_from(Origin(channel="intake")):
             _retrying(lambda: apply_poll(endpoint, result, outcome))
-        fields.update(
-            last_success_at=now,
-            log_cursor=result.cursor.to_json(),
-            last_problems=[{"code": p.code, "detail": p.detail} for p in result.problems][:50],
-        )
+        if outcome.status != PollStatus.MISMATCH:  # a refused poll read nothing: the log stays unread
+            fields.update(
+                last_success_at=now,
+                log_cursor=result.cursor.to_json(),
+                last_problems=[{"code": p.code, "detail": p.detail} for p in result.problems][:50],
+            )
     finally:
         fields.update(
             last_status=outcome.status,
@@ -184,13 +186,20 @@ def part_key(fault: Fault) -> str:
 
 
 @transaction.atomic
-def apply_poll(endpoint: BmcEndpoint, result: PollResult, outcome: BmcPoll) -> None:
-    server = endpoint.server
-    server_lock(server.pk)
+def apply_poll(endpoint: BmcEndpoint, reported: PollResult, outcome: BmcPoll) -> None:
+    """Write what the BMC reported — only after it proved to be the server's own (else nothing)."""
+    server_lock(endpoint.server_id)
+    # The serial as it is now, under the lock: it may have been corrected since the poll began.
+    server = Server.objects.select_related("organisation").get(pk=endpoint.server_id)
+    endpoint.server = server
     fresh_outcome = BmcPoll(endpoint=outcome.endpoint)  # a retried attempt starts counting afresh
     outcome.__dict__.update(fresh_outcome.__dict__)
     now = timezone.now()
     robot = robot_actor()
+    result, refusal = verify_identity(endpoint=endpoint, server=server, result=reported, robot=robot, now=now)
+    if result is None:
+        outcome.status, outcome.error = PollStatus.MISMATCH, refusal
+        return
     sync_inventory(endpoint, result, robot, outcome)
     open_rows = {row.key: row for row in BmcFault.objects.filter(endpoint=endpoint, status=FaultStatus.OPEN)}
     current = {fault.key: fault for fault in result.faults}

@@ -6,6 +6,7 @@ recorded as "changed"). Tokens are returned once, from the call that made them.
 
 import hashlib
 import hmac
+import ipaddress
 import secrets as random_secrets
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +19,11 @@ from sasms.accounts.models import User
 from sasms.assets.models import Server
 from sasms.core import secrets
 from sasms.core.audit import changed_fields, snapshot
-from sasms.core.errors import ServiceError
+from sasms.core.errors import Conflict, ServiceError
 from sasms.core.writes import TIME_ZONES, apply_changes, full_clean_or_refuse, save_or_conflict
+from sasms.intake.choices import BmcIdentity
 from sasms.intake.models import AlertSource, BmcEndpoint, Mailbox
+from sasms.intake.redfish.identity import address_key
 from sasms.intake.services.common import audit, require_configure
 
 MAILBOX_FIELDS = (
@@ -220,14 +223,47 @@ def _check_bmc(endpoint: BmcEndpoint) -> dict[str, list[str]]:
     _check_port(endpoint.port, errors)
     if not 1 <= endpoint.poll_interval_minutes <= 24 * 60:
         errors["poll_interval_minutes"] = [_("Between 1 and 1440 minutes.")]
-    address = endpoint.address.strip()
+    endpoint.address = endpoint.address.strip()
+    address = endpoint.address
     if not address or any(c in address for c in "/?#@ ") or "://" in address:
         errors["address"] = [_("A host name or IP address only, without protocol or path.")]
+    elif ":" in address and not _is_ipv6(address.removeprefix("[").removesuffix("]")):
+        # "10.0.0.5:8443" would slip past the one-address-one-server check as another address.
+        errors["address"] = [_("Enter the port in the port field, not in the address.")]
     return errors
 
 
+def _is_ipv6(text: str) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _address_taken(endpoint: BmcEndpoint) -> None:
+    """One BMC address belongs to one server: refuse, naming the address field and the holder."""
+    holder = (
+        BmcEndpoint.objects.filter(address_key=endpoint.address_key)
+        .exclude(pk=endpoint.pk)
+        .select_related("server")
+        .first()
+    )
+    if holder is not None:
+        message = _("This BMC address is already registered on server %(server)s.") % {
+            "server": holder.server.serial
+        }
+        raise Conflict(message, fields={"address": [message]})
+
+
 def _bmc_conflict(endpoint: BmcEndpoint) -> None:
-    save_or_conflict(endpoint, _("This server already has a BMC endpoint."), "server")
+    endpoint.address_key = address_key(endpoint.scheme, endpoint.address, endpoint.port)
+    _address_taken(endpoint)
+    try:
+        save_or_conflict(endpoint, _("This server already has a BMC endpoint."), "server")
+    except Conflict:
+        _address_taken(endpoint)  # a concurrent registration of the same address won the race
+        raise
 
 
 @transaction.atomic
@@ -270,6 +306,12 @@ def update_bmc_endpoint(
         endpoint.password_encrypted = secrets.encrypt(password)
     if {"address", "port", "scheme", "server"} & set(diff):
         endpoint.log_cursor = ""  # another BMC: its log positions start afresh
+        # ...and another pairing of BMC and server: nothing is written until it is checked again.
+        endpoint.identity_status = BmcIdentity.UNCHECKED
+        endpoint.identity_mismatch_since = None
+        endpoint.reported_serial = endpoint.system_uuid = ""
+    if endpoint.is_active:
+        endpoint.disabled_reason = ""
     full_clean_or_refuse(endpoint, _check_bmc(endpoint), exclude=["password_encrypted", "server"])
     endpoint.updated_at = timezone.now()
     endpoint.next_poll_at = timezone.now()

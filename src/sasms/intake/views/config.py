@@ -19,7 +19,7 @@ from sasms.core.lists import Column, attr
 from sasms.core.models import AuditEntry
 from sasms.core.permissions import require
 from sasms.intake import selectors
-from sasms.intake.choices import PollStatus
+from sasms.intake.choices import BmcIdentity, PollStatus
 from sasms.intake.filtersets import AlertSourceFilterSet, BmcEndpointFilterSet, MailboxFilterSet
 from sasms.intake.forms import AlertSourceForm, BmcEndpointForm, MailboxForm
 from sasms.intake.models import AlertSource, BmcEndpoint
@@ -35,7 +35,9 @@ _STATUS_BADGES = {
     PollStatus.UNREACHABLE: "danger",
     PollStatus.ERROR: "danger",
     PollStatus.NEVER: "secondary",
+    PollStatus.MISMATCH: "danger",
 }
+_IDENTITY_BADGES = {BmcIdentity.VERIFIED: "success", BmcIdentity.MISMATCH: "danger"}
 
 
 def _history(request: HttpRequest, obj: Model | None) -> Any:
@@ -45,9 +47,17 @@ def _history(request: HttpRequest, obj: Model | None) -> Any:
 
 
 def _form_page(
-    request: HttpRequest, form: Any, *, title: str, cancel: str, obj: Model | None, status: int | None = None
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    cancel: str,
+    obj: Model | None,
+    status: int | None = None,
+    side_template: str = "",
 ) -> HttpResponse:
     context = {
+        "side_template": side_template,
         "form": form,
         "title": title,
         "cancel_url": cancel,
@@ -244,6 +254,11 @@ class BmcListView(IntakeList):
             attr("get_last_status_display"),
             badge=lambda e: _STATUS_BADGES.get(e.last_status, "secondary"),
         ),
+        Column(
+            gettext_lazy("Identity"),
+            attr("get_identity_status_display"),
+            badge=lambda e: _IDENTITY_BADGES.get(e.identity_status, "secondary"),
+        ),
         Column(gettext_lazy("Last polled"), attr("last_polled_at")),
         Column(gettext_lazy("Poll every (min)"), attr("poll_interval_minutes"), css="text-end"),
         Column(gettext_lazy("Last error"), attr("last_error")),
@@ -286,7 +301,14 @@ def bmc_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("BMC endpoint %s saved.") % endpoint.address)
             return redirect("intake:bmc_list")
     title = _("Edit BMC endpoint") if endpoint else _("New BMC endpoint")
-    return _form_page(request, form, title=title, cancel=reverse("intake:bmc_list"), obj=endpoint)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        cancel=reverse("intake:bmc_list"),
+        obj=endpoint,
+        side_template="intake/_bmc_identity.html" if endpoint else "",
+    )
 
 
 @login_required
@@ -298,6 +320,8 @@ def bmc_poll_view(request: HttpRequest, pk: int) -> HttpResponse:
     poll = poll_endpoint(endpoint)
     if poll.busy:
         messages.warning(request, _("Another poll of this BMC is running."))
+    elif poll.status == PollStatus.MISMATCH:
+        messages.error(request, _("Identity mismatch: %(error)s") % {"error": poll.error})
     elif poll.error:
         messages.error(request, _("The BMC could not be polled: %(error)s") % {"error": poll.error})
     else:

@@ -1,0 +1,180 @@
+"""Is this BMC the server's? Serial numbers and UUIDs of the BMC's computer systems, compared.
+
+A BMC may manage several systems (a blade's node controller, a multi-node enclosure): the server
+matches when one of them does, and only that system's resources are then written to it — the
+inventory and faults of its neighbours belong to other servers. Chassis and manager resources are
+shared by the enclosure and stay in.
+
+The serial number decides wherever both sides have a real one; the UUID stands in only where the
+BMC reports no usable serial, against the UUID recorded at an earlier verified poll. Placeholder
+values that firmware writes into unprogrammed boards never count as an identity.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from sasms.intake.redfish.model import ComponentKind, Fault, LogEntry, PollResult
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# Firmware defaults of unprogrammed boards (AMI, Supermicro, Insyde, OEM kits): not an identity.
+_PLACEHOLDER_SERIALS = frozenset(
+    {
+        "",
+        "0",
+        "0123456789",
+        "1234567890",
+        "default string",
+        "n/a",
+        "na",
+        "none",
+        "not applicable",
+        "not available",
+        "not specified",
+        "null",
+        "serial",
+        "serial number",
+        "system serial number",
+        "to be filled by o.e.m.",
+        "to be filled by oem",
+        "unknown",
+    }
+)
+_PLACEHOLDER_UUIDS = frozenset(
+    {
+        "00000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        "03000200-0400-0500-0006-000700080009",  # the AMI/Supermicro board default
+    }
+)
+
+
+def normalise_serial(value: object) -> str:
+    """Trimmed and case-folded; empty for placeholders and single repeated characters."""
+    if not isinstance(value, str):
+        return ""
+    text = " ".join(value.split()).casefold()
+    if text in _PLACEHOLDER_SERIALS or len(set(text)) == 1:
+        return ""
+    return text
+
+
+def normalise_uuid(value: object) -> str:
+    if not isinstance(value, str):
+        return ""
+    text = value.strip().lower().removeprefix("urn:uuid:").strip("{}")
+    return "" if text in _PLACEHOLDER_UUIDS else text
+
+
+def address_key(scheme: str, address: str, port: int | None) -> str:
+    """One BMC address, however it was typed: ``host:port`` with a lower-case host (no trailing
+    dot, IP addresses in canonical form, IPv6 in brackets) and the scheme's default port filled in.
+
+    The scheme itself is left out: ``http://h:443`` and ``https://h:443`` are the same socket.
+    """
+    host = address.strip().lower().rstrip(".")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    with contextlib.suppress(ValueError):
+        host = ipaddress.ip_address(host).compressed
+    if ":" in host:
+        host = f"[{host}]"
+    effective = port or DEFAULT_PORTS.get(scheme.strip().lower(), DEFAULT_PORTS["https"])
+    return f"{host}:{effective}"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One thing the BMC says it is: a computer system, or (a chassis manager with no system) a chassis."""
+
+    uri: str
+    serial: str
+    uuid: str = ""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The outcome of comparing the BMC's systems with the server."""
+
+    matched: tuple[Candidate, ...]
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.matched)
+
+    @property
+    def reported_serials(self) -> tuple[str, ...]:
+        return _distinct(c.serial for c in self.candidates)
+
+    @property
+    def matched_serials(self) -> tuple[str, ...]:
+        return _distinct(c.serial for c in self.matched)
+
+    @property
+    def matched_uuid(self) -> str:
+        return next((normalise_uuid(c.uuid) for c in self.matched if normalise_uuid(c.uuid)), "")
+
+
+def _distinct(values: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for value in values:
+        if normalise_serial(value):
+            seen.setdefault(normalise_serial(value), value.strip())
+    return tuple(seen.values())
+
+
+def candidates_of(result: PollResult) -> tuple[Candidate, ...]:
+    """The BMC's computer systems; a chassis manager without any (an enclosure's CMM) is its chassis."""
+    if result.systems:
+        return tuple(Candidate(s.uri, s.serial_number, s.uuid) for s in result.systems)
+    return tuple(
+        Candidate(c.uri, c.serial_number) for c in result.components if c.kind is ComponentKind.CHASSIS
+    )
+
+
+def matches(candidate: Candidate, *, serial: str, known_uuid: str = "") -> bool:
+    reported, expected = normalise_serial(candidate.serial), normalise_serial(serial)
+    if reported and expected:
+        return reported == expected
+    uuid, pinned = normalise_uuid(candidate.uuid), normalise_uuid(known_uuid)
+    return bool(uuid and pinned and uuid == pinned)
+
+
+def check_identity(result: PollResult, *, serial: str, known_uuid: str = "") -> Identity:
+    """Which of the BMC's systems is the server with this ``serial`` (and the UUID seen before)."""
+    listed = candidates_of(result)
+    matched = tuple(c for c in listed if matches(c, serial=serial, known_uuid=known_uuid))
+    return Identity(matched=matched, candidates=listed)
+
+
+def _under(uri: str, roots: tuple[str, ...]) -> bool:
+    base = uri.split("#", 1)[0].rstrip("/")
+    return any(base == root or base.startswith(root + "/") for root in roots)
+
+
+def scoped(result: PollResult, identity: Identity) -> PollResult:
+    """The poll without the resources of the BMC's other systems (their parts, faults and logs)."""
+    kept = {c.uri for c in identity.matched}
+    others = tuple(s.uri.rstrip("/") for s in result.systems if s.uri and s.uri not in kept)
+    if not others:
+        return result
+
+    def foreign_entry(entry: LogEntry | None) -> bool:
+        return entry is not None and (_under(entry.service_uri, others) or _under(entry.uri, others))
+
+    def foreign_fault(fault: Fault) -> bool:
+        where = fault.component.uri if fault.component is not None else fault.source_uri
+        return _under(where, others) or foreign_entry(fault.log_entry)
+
+    return replace(
+        result,
+        systems=tuple(s for s in result.systems if s.uri in kept),
+        components=tuple(c for c in result.components if not _under(c.uri, others)),
+        faults=tuple(f for f in result.faults if not foreign_fault(f)),
+        new_log_entries=tuple(e for e in result.new_log_entries if not foreign_entry(e)),
+    )

@@ -44,6 +44,7 @@ def test_my_visits_in_chinese(
         engineer=engineer,
         window_start=start,
         window_end=end,
+        reassign=True,
     )
     response = client_for(engineer).get(reverse("field:my_visits"))
     assert response.status_code == 200

@@ -164,7 +164,7 @@ def _crew(
     users = [
         User(
             email=f"crew{start + n + 1:04d}@crew.sasms.invalid",
-            full_name=f"现场工程师 {rng.choice(SURNAMES)}{rng.choice(GIVEN)}",
+            full_name=f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}",
             organisation=provider,
             role=rng.choice([Role.FIELD_ENGINEER] * 4 + [Role.ENGINEER]),
             language="zh-hans",

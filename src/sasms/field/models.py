@@ -60,6 +60,7 @@ class Visit(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     accuracy_m = models.PositiveIntegerField(_("position accuracy (m)"), null=True, blank=True)
     distance_to_site_m = models.PositiveIntegerField(_("distance to the site (m)"), null=True, blank=True)
+    check_in_reason = models.TextField(_("reason for checking in away from the site"), blank=True)
     checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
     work_summary = models.TextField(_("work summary"), blank=True)
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)

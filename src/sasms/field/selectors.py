@@ -74,13 +74,35 @@ def with_work_log(queryset: QuerySet[Visit]) -> QuerySet[Visit]:
     )
 
 
-def engineers_for_visits() -> QuerySet[User]:
-    """People a dispatcher can send on site: active staff who work requests, field engineers first."""
-    from sasms.accounts.roles import ROLE_CAPABILITIES, Role
+def engineer_filter() -> Q:
+    """Who can be sent on site: field engineers, and engineers with a dispatch profile."""
+    from sasms.accounts.roles import Role
 
-    roles = [role.value for role in Role if Capability.WORK_TICKETS in ROLE_CAPABILITIES[role]]
-    return User.objects.filter(role__in=roles, is_active=True, is_machine=False).order_by(
-        "full_name", "email"
+    return Q(role=Role.FIELD_ENGINEER) | Q(role=Role.ENGINEER, engineer_profile__isnull=False)
+
+
+def engineers_for_visits() -> QuerySet[User]:
+    """People a dispatcher can send on site, each with the open requests they carry now.
+
+    ``open_requests`` is annotated; the profile (capacity, home base) and the regions and teams
+    that tell two engineers of the same name apart come along.
+    """
+    from django.db.models import Count
+
+    from sasms.tickets.choices import OPEN_STATUSES
+
+    return (
+        User.objects.filter(engineer_filter(), is_active=True, is_machine=False)
+        .select_related("engineer_profile")
+        .prefetch_related("engineer_profile__regions", "teams")
+        .annotate(
+            open_requests=Count(
+                "assigned_tickets",
+                filter=Q(assigned_tickets__status__in=sorted(OPEN_STATUSES)),
+                distinct=True,
+            )
+        )
+        .order_by("full_name", "email")
     )
 
 

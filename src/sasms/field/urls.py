@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("field/", engineer.my_visits_view, name="my_visits"),
     path("field/visits/<int:pk>/", engineer.visit_view, name="visit"),
     path("field/visits/<int:pk>/step/", engineer.step_view, name="step"),
+    path("field/visits/<int:pk>/resolve/", engineer.resolve_view, name="resolve"),
     path("field/visits/<int:pk>/signature.png", engineer.signature_view, name="signature"),
     path("field/visits/<int:pk>/report.pdf", engineer.report_view, name="report"),
     path("field/visits/<int:pk>/reschedule/", dispatcher.reschedule_view, name="reschedule"),

@@ -54,6 +54,7 @@ class VisitOutput(serializers.ModelSerializer[Visit]):
             "longitude",
             "accuracy_m",
             "distance_to_site_m",
+            "check_in_reason",
             "checked_out_at",
             "work_summary",
             "signed",
@@ -125,6 +126,11 @@ class VisitScheduleInput(StrictInputSerializer):
         max_length=10,
         help_text="zh-hans or en; empty: the customer contact's language.",
     )
+    reassign = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Take the request from whoever holds it now; without it such a request is refused.",
+    )
 
 
 class VisitStepInput(StrictInputSerializer):
@@ -135,7 +141,13 @@ class VisitStepInput(StrictInputSerializer):
     occurred_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text="When it happened (ISO 8601 with zone)."
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Why (decline); why here (a check-in far from the site).",
+    )
     body = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)

@@ -32,8 +32,18 @@ def clock_skew() -> datetime.timedelta:
 
 
 def can_be_visit_engineer(user: User) -> bool:
-    """Staff who work requests can be sent on site; customers and machine accounts cannot."""
-    return bool(user.is_active and not user.is_machine and user.can(Capability.WORK_TICKETS))
+    """Field engineers, and engineers with a dispatch profile, can be sent on site; agents,
+    dispatchers, administrators, customers and machine accounts cannot."""
+    from sasms.field.selectors import engineer_filter
+
+    if not (user.is_active and not user.is_machine and user.can(Capability.WORK_TICKETS)):
+        return False
+    return User.objects.filter(engineer_filter(), pk=user.pk).exists()
+
+
+def max_check_in_distance_m() -> int:
+    """How far from the site a check-in may be without a reason (default one kilometre)."""
+    return int(getattr(settings, "SASMS_FIELD_CHECK_IN_MAX_DISTANCE_M", 1000))
 
 
 def require_engineer_of(actor: User | None, visit: Visit) -> User:

@@ -27,6 +27,7 @@ from sasms.field.services.common import (
 )
 from sasms.tickets.locks import lock_ticket
 from sasms.tickets.models import Ticket
+from sasms.tickets.services import assign_ticket
 
 MAX_WINDOW = datetime.timedelta(days=7)
 MAX_PAST = datetime.timedelta(days=1)
@@ -56,6 +57,26 @@ def _check_contact(contact: Contact | None, ticket: Ticket) -> None:
     if contact is not None and contact.organisation_id != ticket.organisation_id:
         message = _("The contact must belong to the request's customer.")
         raise ServiceError(message, fields={"contact": [message]})
+
+
+def _refuse_other_holder(ticket: Ticket, engineer: User) -> None:
+    holder = ticket.assignee
+    message = _(
+        "%(number)s is assigned to %(holder)s. Tick “Reassign the request” to give it to %(engineer)s "
+        "with the visit, or send %(holder)s."
+    ) % {
+        "number": ticket.number,
+        "holder": (holder.full_name or holder.email) if holder is not None else "—",
+        "engineer": engineer.full_name or engineer.email,
+    }
+    raise Conflict(message, code="assigned_to_other", fields={"reassign": [message]})
+
+
+def _assign_to_engineer(*, actor: User, ticket: Ticket, engineer: User) -> Ticket:
+    """The request goes to the engineer who goes on site (through the tickets app's assignment)."""
+    if ticket.assignee_id == engineer.pk:
+        return ticket
+    return assign_ticket(actor=actor, ticket=ticket, assignee=engineer)
 
 
 def visit_url(visit: Visit) -> str:
@@ -112,8 +133,13 @@ def schedule_visit(
     contact: Contact | None = None,
     access_notes: str = "",
     report_language: str = "",
+    reassign: bool = False,
 ) -> Visit:
-    """A visit for ``engineer`` to the request's site within the window; the engineer is told."""
+    """A visit for ``engineer`` to the request's site within the window; the engineer is told.
+
+    The request is assigned to the engineer with it. A request someone else holds is taken from
+    them only when the dispatcher says so (``reassign``); otherwise nothing is scheduled.
+    """
     require(actor, Capability.DISPATCH)
     ticket = lock_ticket(ticket.pk)
     if not ticket.is_open:
@@ -124,6 +150,9 @@ def schedule_visit(
     if report_language not in ReportLanguage.values:
         message = _("Unknown language.")
         raise ServiceError(message, fields={"report_language": [message]})
+    if ticket.assignee_id not in (None, engineer.pk) and not reassign:
+        _refuse_other_holder(ticket, engineer)
+    ticket = _assign_to_engineer(actor=actor, ticket=ticket, engineer=engineer)
     now = timezone.now()
     visit = Visit.objects.create(
         ticket=ticket,
@@ -163,8 +192,13 @@ def reschedule_visit(
     window_start: datetime.datetime,
     window_end: datetime.datetime,
     engineer: User | None = None,
+    reassign: bool = False,
 ) -> Visit:
-    """A new window (and perhaps another engineer); the engineer confirms the visit again."""
+    """A new window (and perhaps another engineer); the engineer confirms the visit again.
+
+    With another engineer, the request follows them when it was unassigned or held by the
+    engineer they replace (or when ``reassign``); someone else working on it keeps it.
+    """
     require(actor, Capability.DISPATCH)
     visit = lock_visit(visit.pk)
     if visit.status not in (VisitStatus.SCHEDULED, VisitStatus.ACCEPTED):
@@ -172,6 +206,10 @@ def reschedule_visit(
     engineer = engineer or visit.engineer
     _check_engineer(engineer)
     _check_window(window_start, window_end)
+    if engineer.pk != visit.engineer_id:
+        ticket = lock_ticket(visit.ticket_id)
+        if ticket.is_open and (reassign or ticket.assignee_id in (None, visit.engineer_id)):
+            visit.ticket = _assign_to_engineer(actor=actor, ticket=ticket, engineer=engineer)
     before = {
         "engineer": visit.engineer_id,
         "window_start": visit.window_start,

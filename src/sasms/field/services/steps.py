@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sasms.accounts.models import User
-from sasms.core.errors import ServiceError
+from sasms.core.errors import Conflict, ServiceError
 from sasms.core.outbox import enqueue_email
 from sasms.field.choices import VisitStatus
 from sasms.field.images import clean_signature
@@ -26,6 +26,7 @@ from sasms.field.services.common import (
     finished_error,
     local_label,
     lock_for_engineer,
+    max_check_in_distance_m,
     record_step,
     require_on_site_work,
     step_time,
@@ -33,7 +34,11 @@ from sasms.field.services.common import (
 )
 from sasms.field.services.scheduling import visit_url
 from sasms.field.storage import delete_private, save_private
+from sasms.tickets import transitions
+from sasms.tickets.choices import WAITING_STATUSES, Status
+from sasms.tickets.locks import lock_ticket
 from sasms.tickets.models import Ticket
+from sasms.tickets.services import assign_ticket, transition_ticket
 
 EARTH_RADIUS_M = 6_371_000
 
@@ -41,6 +46,28 @@ EARTH_RADIUS_M = 6_371_000
 def _save(visit: Visit, *fields: str) -> None:
     visit.updated_at = timezone.now()
     visit.save(update_fields=[*fields, "updated_at"])
+
+
+def _work_starts(actor: User, visit: Visit, *, resume: bool) -> None:
+    """The engineer is on the job: the request moves to "in progress" through the status machine.
+
+    An unassigned request is taken by the engineer first (new → assigned → in progress); one
+    waiting for the customer or for parts resumes once the engineer travels or arrives
+    (``resume``). Every move is the tickets app's own, with its timeline entry.
+    """
+    ticket = lock_ticket(visit.ticket_id)
+    if not ticket.is_open:
+        return
+    if ticket.status == Status.NEW and ticket.assignee_id is None:
+        ticket = assign_ticket(actor=actor, ticket=ticket, assignee=actor)
+    if ticket.status == Status.ASSIGNED:
+        action = "start"
+    elif resume and ticket.status in WAITING_STATUSES:
+        action = "resume"
+    else:
+        return
+    if transitions.refusal(actor=actor, ticket=ticket, name=action) is None:
+        visit.ticket = transition_ticket(actor=actor, ticket=ticket, action=action)
 
 
 @transaction.atomic
@@ -55,6 +82,7 @@ def accept_visit(*, actor: User, visit: Visit, occurred_at: datetime.datetime | 
     _save(visit, "status", "accepted_at")
     record_step(visit, actor, "accepted", at)
     audit(actor, "accept", visit, {"status": [VisitStatus.SCHEDULED, visit.status]})
+    _work_starts(actor, visit, resume=False)
     return visit
 
 
@@ -106,6 +134,7 @@ def start_travel(*, actor: User, visit: Visit, occurred_at: datetime.datetime | 
     _save(visit, "status", "travel_started_at")
     record_step(visit, actor, "travelling", at)
     audit(actor, "travel", visit, {"status": [VisitStatus.ACCEPTED, visit.status]})
+    _work_starts(actor, visit, resume=True)
     return visit
 
 
@@ -169,8 +198,13 @@ def check_in(
     latitude: float | None = None,
     longitude: float | None = None,
     accuracy: float | None = None,
+    reason: str = "",
 ) -> Visit:
-    """Arrived on site: the on-site SLA clock is met here, and the request counts one more visit."""
+    """Arrived on site: the on-site SLA clock is met here, and the request counts one more visit.
+
+    A check-in farther from the site than the configured distance (when both the phone's position
+    and the site's coordinates are known) needs a ``reason``, which is kept and shown.
+    """
     actor, visit = lock_for_engineer(actor, visit)
     if visit.status == VisitStatus.ON_SITE:
         assert visit.checked_in_at is not None
@@ -186,11 +220,30 @@ def check_in(
         not_before=visit.travel_started_at,
         not_before_message=_("The check-in time lies before the travel started."),
     )
+    distance = _distance_to_site(visit, lat, lon)
+    reason = clean_text(reason, field="reason", limit=2000)
+    limit = max_check_in_distance_m()
+    far = distance is not None and distance > limit
+    if far and not reason:
+        message = _(
+            "You are %(km)s km from the site (more than %(limit)s km). Say why you check in here."
+        ) % {"km": f"{distance / 1000:.1f}", "limit": f"{limit / 1000:g}"}
+        raise Conflict(message, code="far_from_site", fields={"reason": [message]})
     before = visit.status
     visit.status, visit.checked_in_at = VisitStatus.ON_SITE, at
     visit.latitude, visit.longitude, visit.accuracy_m = lat, lon, acc
-    visit.distance_to_site_m = _distance_to_site(visit, lat, lon)
-    _save(visit, "status", "checked_in_at", "latitude", "longitude", "accuracy_m", "distance_to_site_m")
+    visit.distance_to_site_m = distance
+    visit.check_in_reason = reason if far else ""
+    _save(
+        visit,
+        "status",
+        "checked_in_at",
+        "latitude",
+        "longitude",
+        "accuracy_m",
+        "distance_to_site_m",
+        "check_in_reason",
+    )
     # A visit is checked in once (checking in twice is refused above), so each visit counts once.
     Ticket.objects.filter(pk=visit.ticket_id).update(visit_count=F("visit_count") + 1)
     extra: dict[str, Any] = {
@@ -201,8 +254,11 @@ def check_in(
     }
     if visit.distance_to_site_m is not None:
         extra["distance_to_site_m"] = visit.distance_to_site_m
+    if visit.check_in_reason:
+        extra["away_from_site_reason"] = visit.check_in_reason
     record_step(visit, actor, "checked_in", at, extra=extra)
     audit(actor, "check_in", visit, {"status": [before, visit.status], "checked_in_at": [None, at]})
+    _work_starts(actor, visit, resume=True)
     return visit
 
 

@@ -74,6 +74,7 @@ def _perform(actor: User, visit: Visit, step: Step) -> dict[str, Any]:
             latitude=step.latitude,
             longitude=step.longitude,
             accuracy=step.accuracy,
+            reason=step.reason,
         ),
         Action.NOTE: lambda: worklog.add_note(actor=actor, visit=visit, body=step.body, occurred_at=at),
         Action.PHOTO: lambda: worklog.add_photo(

@@ -27,3 +27,11 @@ def visit_step(data: object) -> str:
     if label is None:
         return ""
     return f"{label} (V{data.get('visit_id', '')})"
+
+
+@register.filter
+def km(metres: object) -> str:
+    """A distance in metres as kilometres with one decimal (``13 204`` → ``13.2``)."""
+    if not isinstance(metres, int | float):
+        return "—"
+    return f"{metres / 1000:.1f}"

@@ -20,7 +20,7 @@ from sasms.core.permissions import require
 from sasms.field import selectors, services
 from sasms.field.choices import VisitStatus
 from sasms.field.filtersets import VisitFilterSet
-from sasms.field.forms import CancelVisitForm, RescheduleVisitForm, ScheduleVisitForm
+from sasms.field.forms import CancelVisitForm, RescheduleVisitForm, ScheduleVisitForm, engineer_load
 from sasms.field.models import Visit
 from sasms.tickets.models import Ticket
 from sasms.tickets.selectors import access_ticket
@@ -116,6 +116,7 @@ def schedule_view(request: HttpRequest, number: str) -> HttpResponse:
                 contact=data["contact"],
                 access_notes=data["access_notes"],
                 report_language=data["report_language"] or "",
+                reassign=bool(data.get("reassign")),
             )
         except ServiceError as error:
             add_service_error(form, error)
@@ -125,6 +126,17 @@ def schedule_view(request: HttpRequest, number: str) -> HttpResponse:
                 _("Visit V%(id)s scheduled for %(engineer)s.")
                 % {"id": visit.pk, "engineer": visit.engineer.full_name or visit.engineer.email},
             )
+            open_requests, capacity = engineer_load(visit.engineer)
+            if capacity is not None and open_requests > capacity:
+                messages.warning(
+                    request,
+                    _("%(engineer)s now carries %(open)s open requests, above the maximum of %(capacity)s.")
+                    % {
+                        "engineer": visit.engineer.full_name or visit.engineer.email,
+                        "open": open_requests,
+                        "capacity": capacity,
+                    },
+                )
             if not request.htmx:  # type: ignore[attr-defined]
                 return redirect("tickets:detail", number=ticket.number)
             context = panel_context(request, ticket)

@@ -21,11 +21,15 @@ from sasms.core.errors import NotFound, PermissionDenied, ServiceError
 from sasms.field import selectors
 from sasms.field.api.serializers import VisitStepInput
 from sasms.field.choices import ACTIVE_STATUSES, MOVABLE_STATUSES, Action, VisitStatus
-from sasms.field.forms import CancelVisitForm, RescheduleVisitForm
+from sasms.field.forms import CancelVisitForm, RescheduleVisitForm, ResolveFromVisitForm
 from sasms.field.models import Visit
 from sasms.field.report import render_report_pdf, report_filename, report_language_for
+from sasms.field.services.common import max_check_in_distance_m
 from sasms.field.services.sync import perform_step
 from sasms.field.storage import read_private
+from sasms.tickets import transitions
+from sasms.tickets.choices import ResolutionCode
+from sasms.tickets.services import transition_ticket
 
 
 def staff(request: HttpRequest) -> User:
@@ -108,6 +112,23 @@ def sections_for(visit: Visit) -> dict[str, bool]:
     }
 
 
+def can_resolve_from(visit: Visit, actor: User) -> bool:
+    """A finished, signed visit offers to resolve its request, while the status machine allows it."""
+    if visit.status != VisitStatus.CHECKED_OUT or visit.signed_at is None:
+        return False
+    return any(t.name == "resolve" for t in transitions.available(actor=actor, ticket=visit.ticket))
+
+
+def resolve_form_for(visit: Visit, actor: User) -> ResolveFromVisitForm | None:
+    if not can_resolve_from(visit, actor):
+        return None
+    code = ResolutionCode.PART_REPLACED if visit.parts.all() else ""
+    return ResolveFromVisitForm(
+        initial={"resolution_code": code, "resolution_summary": visit.work_summary},
+        auto_id="resolve_%s",
+    )
+
+
 def visit_context(request: HttpRequest, visit: Visit, actor: User) -> dict[str, Any]:
     ticket = visit.ticket
     server = ticket.server
@@ -136,6 +157,8 @@ def visit_context(request: HttpRequest, visit: Visit, actor: User) -> dict[str, 
         else None,
         "cancel_form": CancelVisitForm() if can_dispatch and visit.status in MOVABLE_STATUSES else None,
         "report_languages": [("zh-hans", "中文"), ("en", "English")],
+        "resolve_form": resolve_form_for(visit, actor),
+        "far_limit_km": max_check_in_distance_m() / 1000,
         "tab": "visit",
     }
 
@@ -173,6 +196,36 @@ def step_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         if not outcome.duplicate:
             messages.success(request, _("Saved."))
+    return redirect("field:visit", pk=visit.pk)
+
+
+@login_required
+@require_POST
+def resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resolve the request from its finished visit, through the tickets app's status machine."""
+    actor = staff(request)
+    visit = selectors.access_visit(actor=actor, visit_id=pk)
+    form = ResolveFromVisitForm(request.POST)
+    if not form.is_valid():
+        details = "; ".join(str(m) for msgs in form.errors.values() for m in msgs)
+        messages.error(request, f"{_('Please correct the errors below.')} {details}")
+        return redirect("field:visit", pk=visit.pk)
+    if not can_resolve_from(visit, actor):
+        messages.error(request, _("The request cannot be resolved from this visit now."))
+        return redirect("field:visit", pk=visit.pk)
+    try:
+        transition_ticket(
+            actor=actor,
+            ticket=visit.ticket,
+            action="resolve",
+            resolution_code=form.cleaned_data["resolution_code"],
+            resolution_summary=form.cleaned_data["resolution_summary"],
+        )
+    except ServiceError as error:
+        detail = "; ".join(m for msgs in error.fields.values() for m in msgs if m != error.message)
+        messages.error(request, f"{error.message} {detail}".strip())
+    else:
+        messages.success(request, _("%(number)s is resolved.") % {"number": visit.ticket.number})
     return redirect("field:visit", pk=visit.pk)
 
 

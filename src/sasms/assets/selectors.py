@@ -5,12 +5,16 @@ and model catalogue is not customer-owned and is visible to every signed-in user
 """
 
 import datetime
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Model, Q, QuerySet
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,6 +88,63 @@ def servers_visible_to(*, actor: Actor) -> QuerySet[Server]:
 
 def access_server(*, actor: Actor, server_id: int) -> Server:
     return get_for_actor(servers_visible_to(actor=actor), actor=actor, pk=server_id)
+
+
+# A serial number, asset tag or host name as people write them: ASCII letters and digits joined by
+# dots, hyphens and underscores. Anything else — CJK text, full stops, colons, quote marks — ends it.
+IDENTIFIER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+MIN_IDENTIFIER = 3
+MAX_TOKENS = 2000
+
+
+def identifier_tokens(text: str) -> set[str]:
+    """The words of ``text`` that could name a server, upper-cased.
+
+    Full-width forms (２Ｍ２…, ：) are folded to ASCII first, so “序列号：２Ｍ２ＸＸＸＸ” yields ``2M2XXXX``.
+    Whether a token names a server is decided by looking it up, never by its shape.
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    tokens: set[str] = set()
+    for match in IDENTIFIER.finditer(folded):
+        token = match.group().upper()
+        if len(token) >= MIN_IDENTIFIER:
+            tokens.add(token)
+            if len(tokens) >= MAX_TOKENS:
+                break
+    return tokens
+
+
+def servers_named_in(*, organisation: Organisation, texts: Iterable[str]) -> list[Server]:
+    """The organisation's servers whose serial number, asset tag or host name appears as a whole
+    word in ``texts`` (case-insensitive): one set lookup of the words, so ordinary words never match
+    unless a server is really called that. Only ``organisation``'s servers are ever read."""
+    tokens: set[str] = set()
+    for text in texts:
+        tokens |= identifier_tokens(text)
+    if not tokens:
+        return []
+    words = sorted(tokens)
+    return list(
+        Server.objects.filter(organisation=organisation)
+        .annotate(serial_key=Upper("serial"), tag_key=Upper("asset_tag"), host_key=Upper("hostname"))
+        .filter(Q(serial_key__in=words) | Q(tag_key__in=words) | Q(host_key__in=words))
+        .select_related("model", "site", "organisation")
+        .order_by("pk")[:20]
+    )
+
+
+def server_named_in(*, organisation: Organisation, passages: Iterable[Iterable[str]]) -> Server | None:
+    """The one server of ``organisation`` that the text names, or ``None``.
+
+    ``passages`` are read in order of trust (say the subject and the new text of an e-mail, then
+    the quoted conversation below it): the first that names any server decides, and it must name
+    exactly one — a message about two servers is left for a person to link.
+    """
+    for texts in passages:
+        servers = servers_named_in(organisation=organisation, texts=texts)
+        if servers:
+            return servers[0] if len(servers) == 1 else None
+    return None
 
 
 def access_component(*, actor: Actor, component_id: int) -> Component:

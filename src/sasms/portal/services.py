@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from sasms.accounts.models import Contact, User
 from sasms.accounts.roles import Capability
 from sasms.assets.models import Server
+from sasms.assets.selectors import server_named_in
 from sasms.core.audit import changed_fields, record_audit, snapshot
 from sasms.core.errors import Conflict, NotFound, ServiceError
 from sasms.core.outbox import enqueue_email
@@ -133,6 +134,10 @@ def submit_request(
     """Open a request from the portal for the actor's own organisation, with its files."""
     require(actor, Capability.VIEW_PORTAL)
     checked = _checked_files(files)
+    if server is None and actor.organisation is not None:
+        # Customers often type the serial or host name instead of picking the server: only their
+        # own organisation's servers are looked up, so nothing about another customer leaks.
+        server = server_named_in(organisation=actor.organisation, passages=[[title, description]])
     ticket = ticket_services.create_ticket(
         actor=actor,
         organisation=actor.organisation,

@@ -37,6 +37,7 @@ from sasms.intake.actors import mail_actor, robot_actor
 from sasms.intake.choices import Direction, Outcome, TriageChannel, TriageReason
 from sasms.intake.email import InboundEmail, parse_email
 from sasms.intake.email.imap import ImapError, ImapReader
+from sasms.intake.email.servers import server_of_message
 from sasms.intake.models import Mailbox, MailThread, ProcessedMessage, TriageItem
 from sasms.intake.selectors import Sender, identify_sender
 from sasms.intake.services.common import clip
@@ -341,10 +342,23 @@ def _open_request(
     contact = next((c for c in contacts if c.organisation_id == organisation_id), None)
     user = next((u for u in users if u.organisation_id == organisation_id), None)
     organisation = contact.organisation if contact is not None else user.organisation  # type: ignore[union-attr]
-    ticket = open_email_request(message, organisation=organisation, requester=contact, follow_up=follow_up)
+    ticket = open_email_request(
+        message,
+        organisation=organisation,
+        requester=contact,
+        follow_up=follow_up,
+        server=server_of_message(message, organisation=organisation) or _server_of(follow_up, organisation),
+    )
     _attach_files(ticket, user or mail_actor(organisation), message)
     record.outcome = Outcome.CREATED
     record.ticket = ticket
+
+
+def _server_of(ticket: Ticket | None, organisation: Organisation) -> Server | None:
+    """A follow-up to a closed request is about the same server, while the customer still owns it."""
+    if ticket is None or ticket.server is None or ticket.server.organisation_id != organisation.pk:
+        return None
+    return ticket.server
 
 
 def open_email_request(

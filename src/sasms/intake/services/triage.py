@@ -22,6 +22,7 @@ from sasms.intake.choices import (
     TriageStatus,
 )
 from sasms.intake.email import InboundEmail, parse_email
+from sasms.intake.email.servers import server_of_message
 from sasms.intake.models import Alert, ProcessedMessage, TriageItem
 from sasms.intake.services.alerts import _describe, open_request_for_alerts
 from sasms.intake.services.common import audit, require_work
@@ -119,6 +120,8 @@ def create_request_from_triage(
         message = _message_of(item)
         contact = _sender_contact(actor, organisation, message, add_contact)
         if message is not None:
+            # The agent picked the customer; the mail may still name one of its servers.
+            server = server or server_of_message(message, organisation=organisation)
             ticket = open_email_request(
                 message, organisation=organisation, requester=contact, server=server, title=title
             )

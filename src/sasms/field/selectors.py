@@ -47,6 +47,47 @@ def access_visit(*, actor: Actor, visit_id: Any) -> Visit:
         raise NotFound(_("Not found.")) from exc
 
 
+# --- The customer's side: their own organisation's visits, customer-facing fields only ----------
+
+# A declined visit is the provider's business: the customer sees the one that replaced it.
+CUSTOMER_HIDDEN_STATUSES = (VisitStatus.DECLINED,)
+
+
+def is_customer_reader(actor: Actor) -> bool:
+    return bool(actor.is_authenticated and actor.is_active and actor.can(Capability.VIEW_PORTAL))
+
+
+def customer_visits(*, actor: Actor) -> QuerySet[Visit]:
+    """Visits to the customer user's own organisation; nothing for anyone else.
+
+    Templates must show the customer-facing fields only (window, engineer, arrival, work summary,
+    parts); notes, access notes, positions and decline reasons stay with the provider.
+    """
+    if not is_customer_reader(actor):
+        return Visit.objects.none()
+    return (
+        Visit.objects.filter(ticket__organisation_id=actor.organisation_id)  # type: ignore[union-attr]
+        .exclude(status__in=CUSTOMER_HIDDEN_STATUSES)
+        .select_related("ticket", "engineer")
+        .prefetch_related(Prefetch("parts", queryset=VisitPart.objects.order_by("occurred_at", "id")))
+    )
+
+
+def customer_visits_of_ticket(*, actor: Actor, ticket: Ticket) -> QuerySet[Visit]:
+    return customer_visits(actor=actor).filter(ticket=ticket).order_by("window_start", "id")
+
+
+def access_customer_report(*, actor: Actor, visit_id: Any, ticket: Ticket | None = None) -> Visit:
+    """A visit of the customer's own organisation whose report exists; else "not found"."""
+    visits = customer_visits(actor=actor).filter(status=VisitStatus.CHECKED_OUT, signed_at__isnull=False)
+    if ticket is not None:
+        visits = visits.filter(ticket=ticket)
+    try:
+        return visits.select_related("ticket__organisation", "ticket__server__site").get(pk=int(visit_id))
+    except (Visit.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound(_("Not found.")) from exc
+
+
 def my_visits(*, actor: Actor) -> QuerySet[Visit]:
     """The engineer's work: every visit still open, and those finished in the last week."""
     if not is_visit_reader(actor):

@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("portal/requests/<str:number>/files/", requests.upload_view, name="request_upload"),
     path("portal/requests/<str:number>/status/", requests.status_view, name="request_status"),
     path("portal/requests/<str:number>/survey/", surveys.survey_view, name="survey"),
+    path(
+        "portal/requests/<str:number>/visits/<int:pk>/report.pdf",
+        requests.visit_report_view,
+        name="visit_report",
+    ),
     path("portal/survey/<str:token>/", surveys.survey_link_view, name="survey_link"),
     path("portal/reports/surveys/", reports.SurveyResultsView.as_view(), name="survey_results"),
     path("portal/reports/deflections/", reports.DeflectionReportView.as_view(), name="deflection_report"),

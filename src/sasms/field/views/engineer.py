@@ -243,18 +243,10 @@ def signature_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _private_file(data, "image/png", f"{visit.ticket.number}-signature.png", sandbox=True)
 
 
-# Our own PDF: Chrome's viewer embeds it, which the site policy's ``object-src 'none'`` would block.
-@csp_exempt()  # type: ignore[arg-type]  # django-csp types views as taking the request alone
-@login_required
-@require_GET
-def report_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The service report as sent; ``?lang=`` renders it afresh in the other language."""
-    actor = staff(request)
-    visit = selectors.access_visit(actor=actor, visit_id=pk)
-    if visit.status != VisitStatus.CHECKED_OUT or visit.signed_at is None:
-        raise NotFound(_("The report exists once the engineer has checked out and the customer has signed."))
+def report_response(visit: Visit, requested: str | None) -> HttpResponse:
+    """The service report as sent; ``requested`` ("zh-hans" or "en") renders it afresh in the other."""
     sent_language = visit.report_sent_language or report_language_for(visit)
-    language = request.GET.get("lang") or sent_language
+    language = requested or sent_language
     if language not in ("zh-hans", "en"):
         language = sent_language
     data = b""
@@ -266,3 +258,22 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not data:
         data = render_report_pdf(visit, language)
     return _private_file(data, "application/pdf", report_filename(visit, language), sandbox=False)
+
+
+# Our own PDF: Chrome's viewer embeds it, which the site policy's ``object-src 'none'`` would block.
+@csp_exempt()  # type: ignore[arg-type]  # django-csp types views as taking the request alone
+@login_required
+@require_GET
+def report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The service report; staff read every visit's, a customer user their own organisation's
+    (another organisation's answers "not found")."""
+    user = request.user
+    if isinstance(user, User) and selectors.is_customer_reader(user):
+        return report_response(
+            selectors.access_customer_report(actor=user, visit_id=pk), request.GET.get("lang")
+        )
+    actor = staff(request)
+    visit = selectors.access_visit(actor=actor, visit_id=pk)
+    if visit.status != VisitStatus.CHECKED_OUT or visit.signed_at is None:
+        raise NotFound(_("The report exists once the engineer has checked out and the customer has signed."))
+    return report_response(visit, request.GET.get("lang"))

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from csp.decorators import csp_exempt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -16,6 +17,8 @@ from sasms.accounts.roles import Capability
 from sasms.core.errors import ServiceError
 from sasms.core.forms import add_service_error
 from sasms.core.lists import Column, ListPage, attr
+from sasms.field import selectors as field_selectors
+from sasms.field.views.engineer import report_response
 from sasms.portal import deadlines, selectors, services
 from sasms.portal.choices import STATUS_SENTENCES, STEP_OF_STATUS, STEPS
 from sasms.portal.filtersets import PortalRequestFilterSet
@@ -176,6 +179,7 @@ def request_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "status_sentence": STATUS_SENTENCES.get(Status(ticket.status), ""),
         "steps": _steps(ticket),
         "events": list(selectors.public_timeline(ticket=ticket)),
+        "visits": list(field_selectors.customer_visits_of_ticket(actor=actor, ticket=ticket)),
         "attachments": attachments,
         "commitments": commitments,
         "eta": deadlines.expected_resolution(commitments),
@@ -192,6 +196,18 @@ def request_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "status_form": extra.pop("status_form", None) or StatusForm(),
         **extra,
     }
+
+
+# Our own PDF: Chrome's viewer embeds it, which the site policy's ``object-src 'none'`` would block.
+@csp_exempt()  # type: ignore[arg-type]  # django-csp types views as taking the request alone
+@login_required
+@require_GET
+def visit_report_view(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """The service report of a visit to one of the customer's own requests; others' are "not found"."""
+    actor = portal_actor(request)
+    ticket = selectors.access_portal_request(actor=actor, number=number)
+    visit = field_selectors.access_customer_report(actor=actor, visit_id=pk, ticket=ticket)
+    return report_response(visit, request.GET.get("lang"))
 
 
 @login_required

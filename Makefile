@@ -11,10 +11,13 @@ BIN := $(VENV)/bin
 SASMS := $(BIN)/sasms
 DEBIAN_PACKAGES := gettext chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 dovecot-imapd prometheus-alertmanager postgresql-client sqlite3
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/sasms
+# Third-party real-world test data, kept outside the repository (README: "Tests and the real-world corpus").
+SASMS_CORPUS_DIR ?= ../shared/fixtures
+export SASMS_CORPUS_DIR
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help run test setup system-packages python-deps assets messages lint typecheck pytest-sqlite pytest-postgres demo clean
+.PHONY: help run test corpus-notice setup system-packages python-deps assets messages lint typecheck pytest-sqlite pytest-postgres demo clean
 
 help:
 	@echo "make run   — set up and serve SASMS on http://127.0.0.1:8000 (SQLite under var/, demo data)"
@@ -26,7 +29,16 @@ run: setup
 	$(SASMS) collectstatic --noinput -v 0
 	$(SASMS) run
 
-test: setup system-packages lint typecheck pytest-sqlite pytest-postgres
+test: corpus-notice setup system-packages lint typecheck pytest-sqlite pytest-postgres
+
+# Said before anything else: without the corpus, the tests that need it are deselected (not skipped).
+corpus-notice:
+	@if [ -d "$(SASMS_CORPUS_DIR)" ]; then echo "Real-world corpus: $(SASMS_CORPUS_DIR)"; \
+	else echo "real-world corpus not found at $(SASMS_CORPUS_DIR): tests that need it will not be run" \
+	  "(README: 'Tests and the real-world corpus')"; \
+	  if [ -n "$$SASMS_REQUIRE_CORPUS" ] && [ "$$SASMS_REQUIRE_CORPUS" != 0 ]; then \
+	    echo "SASMS_REQUIRE_CORPUS says this run needs it."; exit 1; fi; \
+	fi
 
 setup: python-deps assets messages
 

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from sasms.accounts import services
 from sasms.accounts.models import Organisation, OrganisationKind, User
 from sasms.accounts.roles import CUSTOMER_ROLES, Role
+from tests import corpus
 
 PASSWORD = "Correct-Horse-42"
 
@@ -81,6 +82,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         if nextitem is not None:  # after the last test the test database is already gone
             _on_sqlite_test_database(AUDIT_NO_DELETE_SQL, item)
             _reseed_reference_data(item)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The real-world corpus lives outside the repository; tests/corpus.py says what happens without it.
+    corpus.configure(config)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

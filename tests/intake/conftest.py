@@ -15,11 +15,12 @@ from sasms.assets.models import Server, ServerModel
 from sasms.intake.choices import SourceKind
 from sasms.intake.models import AlertSource, Mailbox
 from sasms.intake.services import config
+from tests.corpus import CORPUS_DIR
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
-EMAILS = SHARED / "email"
-ALERTS = SHARED / "alertmanager"
-MOCKUPS = SHARED / "redfish"
+# The real-world corpus (tests/corpus.py): a test that reads these is marked ``corpus``.
+EMAILS = CORPUS_DIR / "email"
+ALERTS = CORPUS_DIR / "alertmanager"
+MOCKUPS = CORPUS_DIR / "redfish"
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from sasms.intake.models import Alert, AlertSource
 from sasms.tickets.models import Ticket
 from tests.intake.conftest import alert_fixture
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgresql, pytest.mark.corpus, pytest.mark.django_db(transaction=True)]
 SENDERS = 8
 
 

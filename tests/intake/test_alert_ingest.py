@@ -69,6 +69,7 @@ def frozen() -> Any:
         yield traveller
 
 
+@pytest.mark.corpus
 def test_critical_alert_opens_one_request_on_the_matched_server(
     am_source: tuple[AlertSource, str], covered_server: Server
 ):
@@ -99,6 +100,7 @@ def test_critical_alert_opens_one_request_on_the_matched_server(
     assert Ticket.objects.count() == 1
 
 
+@pytest.mark.corpus
 def test_a_storm_on_one_server_is_one_request_listing_its_alerts(
     am_source: tuple[AlertSource, str], gpu_server: Server
 ):
@@ -118,6 +120,7 @@ def test_a_storm_on_one_server_is_one_request_listing_its_alerts(
     assert note.actor.email == ROBOT_EMAIL
 
 
+@pytest.mark.corpus
 def test_partial_resolution_is_recorded_and_full_resolution_resolves_untouched_request(
     am_source: tuple[AlertSource, str], gpu_server: Server
 ):
@@ -156,6 +159,7 @@ def test_partial_resolution_is_recorded_and_full_resolution_resolves_untouched_r
         assert "it can be resolved" in notes.last().body  # type: ignore[union-attr]
 
 
+@pytest.mark.corpus
 def test_a_request_someone_worked_on_is_not_resolved_by_clearing(
     am_source: tuple[AlertSource, str], covered_server: Server, make_user: Any
 ):
@@ -176,6 +180,7 @@ def test_a_request_someone_worked_on_is_not_resolved_by_clearing(
     assert not TicketEvent.objects.filter(ticket=ticket, body__contains="it can be resolved").exists()
 
 
+@pytest.mark.corpus
 def test_correlation_window_ends_and_a_new_incident_opens_a_new_request(
     am_source: tuple[AlertSource, str], covered_server: Server, frozen: Any
 ):
@@ -187,6 +192,7 @@ def test_correlation_window_ends_and_a_new_incident_opens_a_new_request(
     assert Ticket.objects.count() == 2
 
 
+@pytest.mark.corpus
 def test_unknown_device_goes_to_one_triage_item(am_source: tuple[AlertSource, str]):
     source, _token = am_source
     deliver(source, alert_fixture("03-firing-amtool-added.json"))
@@ -202,6 +208,7 @@ def test_unknown_device_goes_to_one_triage_item(am_source: tuple[AlertSource, st
     assert not Ticket.objects.exists()
 
 
+@pytest.mark.corpus
 def test_source_organisation_scopes_server_matching(
     make_source: Any, covered_server: Server, customer_b: Organisation
 ):
@@ -276,6 +283,7 @@ def test_generic_format_by_hostname(make_source: Any, covered_server: Server):
     )
 
 
+@pytest.mark.corpus
 def test_delivery_updates_the_source(am_source: tuple[AlertSource, str], covered_server: Server):
     source, _token = am_source
     deliver(source, alert_fixture("01-firing-single-critical.json"))

@@ -1,8 +1,7 @@
-"""Alertmanager v4 payloads captured from a real Alertmanager 0.25 (../shared/fixtures/alertmanager)."""
+"""Alertmanager v4 payloads captured from a real Alertmanager 0.25 (the corpus's alertmanager/)."""
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,11 @@ from sasms.intake.alerts import (
     group_by_incident,
     parse_rfc3339,
 )
+from tests.corpus import CORPUS_DIR
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "alertmanager"
+pytestmark = pytest.mark.corpus
+
+FIXTURES = CORPUS_DIR / "alertmanager"
 
 
 def body(name: str) -> bytes:

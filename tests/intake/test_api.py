@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from rest_framework.test import APIClient
 
 from sasms.accounts.models import Organisation, User
@@ -90,6 +91,7 @@ def test_bmc_endpoint_api(admin_user: User, api_for: Any, covered_server: Server
     assert token["token"].startswith("sasms_bmc_")
 
 
+@pytest.mark.corpus
 def test_alerts_and_triage_for_the_service_desk(
     agent: User,
     api_for: Any,

@@ -1,13 +1,15 @@
-"""Every real-world message in ../shared/fixtures/email parses, with the values a person would read."""
+"""Every real-world message in the corpus's email/ parses, with the values a person would read."""
 
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from sasms.intake.email import InboundEmail, parse_email
+from tests.corpus import CORPUS_DIR
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "email"
+pytestmark = pytest.mark.corpus
+
+FIXTURES = CORPUS_DIR / "email"
 
 
 def load(name: str) -> InboundEmail:

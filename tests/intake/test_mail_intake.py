@@ -237,6 +237,7 @@ def test_unknown_and_ambiguous_senders_go_to_triage(
     assert Ticket.objects.count() == 1
 
 
+@pytest.mark.corpus
 def test_machine_mail_never_opens_or_updates_a_request(contact_a: Contact, mailbox: Mailbox):
     ticket = receive_email(raw=build(), mailbox=mailbox).record.ticket
     assert ticket is not None
@@ -299,6 +300,7 @@ def test_refused_attachments_are_listed_in_an_internal_note(contact_a: Contact, 
     assert note.actor.email == ROBOT_EMAIL
 
 
+@pytest.mark.corpus
 def test_tnef_part_is_kept_by_its_real_content(customer_a: Organisation, mailbox: Mailbox):
     Contact.objects.create(organisation=customer_a, name="Test Sender", email="sender@email.test")
     ticket = receive_email(raw=email_fixture("outlook-tnef-winmail-dat.eml"), mailbox=mailbox).record.ticket
@@ -309,6 +311,7 @@ def test_tnef_part_is_kept_by_its_real_content(customer_a: Organisation, mailbox
     ]
 
 
+@pytest.mark.corpus
 def test_outlook_encoded_attachment_name_is_decoded(customer_a: Organisation, mailbox: Mailbox):
     Contact.objects.create(organisation=customer_a, name="Name", email="firstname.name@groupe-company.com")
     ticket = receive_email(
@@ -320,6 +323,7 @@ def test_outlook_encoded_attachment_name_is_decoded(customer_a: Organisation, ma
     assert attachment.content_type == "text/plain"  # the fixture's "PDF" is ten bytes of text
 
 
+@pytest.mark.corpus
 def test_every_real_world_fixture_is_placed_once(mailbox: Mailbox):
     from tests.intake.conftest import EMAILS
 

@@ -54,6 +54,7 @@ def imap_mailbox(admin_user: User, server: Dovecot, folder: str, **fields: Any) 
     return create_mailbox(actor=admin_user, **values)
 
 
+@pytest.mark.corpus
 def test_poll_reads_each_message_once(imap: Dovecot, folder: str, admin_user: User, contact_a: Contact):
     imap.append(
         folder,

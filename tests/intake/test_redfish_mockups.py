@@ -1,8 +1,7 @@
-"""The Redfish poller against the three mockups in ../shared/fixtures/redfish, served over HTTP."""
+"""The Redfish poller against three mockups of the corpus's redfish/, served over HTTP."""
 
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,9 +15,12 @@ from sasms.intake.redfish import (
     RedfishError,
     poll_bmc,
 )
+from tests.corpus import CORPUS_DIR
 from tests.intake.redfish_server import serve_mockup
 
-MOCKUPS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "redfish"
+pytestmark = pytest.mark.corpus
+
+MOCKUPS = CORPUS_DIR / "redfish"
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,10 +12,12 @@ from sasms.intake.alerts import FieldError, ValidationError
 from sasms.intake.email import parse_email
 from sasms.intake.generic_alerts import parse_generic
 from sasms.intake.zabbix import parse_zabbix
+from tests.corpus import CORPUS_DIR
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
-EMAILS = [p.read_bytes() for p in sorted((SHARED / "email").glob("*.eml"))]
-PAYLOADS = [json.loads(p.read_bytes()) for p in sorted((SHARED / "alertmanager").glob("*.json"))]
+pytestmark = pytest.mark.corpus
+
+EMAILS = [p.read_bytes() for p in sorted((CORPUS_DIR / "email").glob("*.eml"))]
+PAYLOADS = [json.loads(p.read_bytes()) for p in sorted((CORPUS_DIR / "alertmanager").glob("*.json"))]
 NOISE = [b"=?", b"?=", b"=?gb2312?B?", b"\r\n", b"--", b'"', b";", b"\x80\xff\x00", b"boundary=", b"*0*="]
 
 

@@ -91,6 +91,7 @@ def test_attach_an_email_to_a_request_as_an_internal_note(
         triage.discard_triage(actor=agent, item=mail_item)  # someone has already decided
 
 
+@pytest.mark.corpus
 def test_unknown_device_becomes_a_request_for_the_chosen_server(
     device_item: TriageItem, customer_a: Organisation, agent: User, make_server: Any
 ):
@@ -109,6 +110,7 @@ def test_unknown_device_becomes_a_request_for_the_chosen_server(
     assert Ticket.objects.count() == 1
 
 
+@pytest.mark.corpus
 def test_server_of_another_customer_is_refused(
     device_item: TriageItem, customer_a: Organisation, customer_b: Organisation, agent: User, make_server: Any
 ):
@@ -121,6 +123,7 @@ def test_server_of_another_customer_is_refused(
     assert not Ticket.objects.exists()
 
 
+@pytest.mark.corpus
 def test_discard_and_customers_cannot_decide(device_item: TriageItem, customer_user: User, agent: User):
     with pytest.raises(PermissionDenied):
         triage.discard_triage(actor=customer_user, item=device_item)

@@ -44,6 +44,7 @@ def filled(
     config.create_bmc_endpoint(actor=admin_user, server=covered_server, address="10.1.1.1", username="u")
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("name", LISTS)
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_every_list_renders_and_exports(
@@ -64,6 +65,7 @@ def test_every_list_renders_and_exports(
     assert client.get(reverse(name), {"export": "xlsx"}).status_code == 200
 
 
+@pytest.mark.corpus
 def test_chinese_labels_on_the_triage_page(filled: None, admin_user: User, client_for: Any):
     client = client_for(admin_user)
     client.cookies["sasms_language"] = "zh-hans"
@@ -71,6 +73,7 @@ def test_chinese_labels_on_the_triage_page(filled: None, admin_user: User, clien
     assert "陌生人的邮件" in text
 
 
+@pytest.mark.corpus
 def test_filters_narrow_the_lists(filled: None, agent: User, client_for: Any):
     client = client_for(agent)
     unknown = client.get(reverse("intake:triage_list"), {"channel": "monitoring"}).content.decode()
@@ -84,6 +87,7 @@ def test_filters_narrow_the_lists(filled: None, agent: User, client_for: Any):
     assert "陌生人的邮件" not in created
 
 
+@pytest.mark.corpus
 def test_who_sees_what(filled: None, agent: User, customer_user: User, client_for: Any):
     agent_client = client_for(agent)
     assert agent_client.get(reverse("intake:triage_list")).status_code == 200
@@ -161,6 +165,7 @@ def test_forms_report_errors_and_keep_passwords_out(
     assert "No single server" in unknown.content.decode()
 
 
+@pytest.mark.corpus
 def test_triage_page_decides(filled: None, agent: User, client_for: Any, customer_a: Organisation):
     client = client_for(agent)
     item = TriageItem.objects.get(origin__contains="stranger@x.example")
@@ -187,6 +192,7 @@ def test_triage_page_decides(filled: None, agent: User, client_for: Any, custome
     assert item.resolution == "created"
 
 
+@pytest.mark.corpus
 def test_request_page_shows_its_alerts_to_staff_only(
     filled: None, agent: User, client_for: Any, make_user: Any, customer_a: Organisation
 ):
@@ -199,6 +205,7 @@ def test_request_page_shows_its_alerts_to_staff_only(
     assert 'data-testid="intake-monitoring"' not in response.content.decode()
 
 
+@pytest.mark.corpus
 def test_raw_email_download(filled: None, agent: User, client_for: Any):
     from sasms.intake.models import ProcessedMessage
 

@@ -28,6 +28,7 @@ def url(am_source: tuple[AlertSource, str]) -> str:
     return reverse("intake:alert_webhook", args=[am_source[0].pk])
 
 
+@pytest.mark.corpus
 def test_valid_delivery_opens_a_request(
     client: Client, url: str, am_source: tuple[AlertSource, str], covered_server: Server
 ):
@@ -46,6 +47,7 @@ def test_valid_delivery_opens_a_request(
         ("", 401, "not_authenticated"),
     ],
 )
+@pytest.mark.corpus
 def test_missing_or_wrong_token_stores_nothing(
     client: Client, url: str, covered_server: Server, token: str | None, status: int, code: str
 ):
@@ -68,6 +70,7 @@ def test_a_token_only_opens_its_own_source(
     assert missing.status_code == 403  # an unknown source answers like a wrong token
 
 
+@pytest.mark.corpus
 def test_inactive_source_and_rotated_token_are_refused(
     client: Client, url: str, am_source: tuple[AlertSource, str], admin_user: User
 ):
@@ -199,6 +202,7 @@ def test_bad_pushes_change_nothing(
     assert bmc.last_event_at is None
 
 
+@pytest.mark.corpus
 def test_token_guessing_and_floods_are_throttled_per_address(
     client: Client, url: str, am_source: tuple[AlertSource, str], settings: Any
 ):

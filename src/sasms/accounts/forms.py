@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from sasms.accounts.models import Contact, Organisation, Team, User
 from sasms.accounts.roles import CUSTOMER_ROLES, Role
 from sasms.accounts.selectors import organisations_visible_to
+from sasms.core.forms import CleanTextMixin
 
 TIME_ZONE_CHOICES = [
     (tz, tz) for tz in sorted(available_timezones()) if "/" in tz and not tz.startswith("Etc/")
@@ -82,7 +83,7 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class ProfileForm(forms.ModelForm[User]):
+class ProfileForm(CleanTextMixin, forms.ModelForm[User]):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
 
@@ -91,7 +92,7 @@ class ProfileForm(forms.ModelForm[User]):
         fields = ["full_name", "phone", "language", "time_zone"]
 
 
-class OrganisationForm(forms.ModelForm[Organisation]):
+class OrganisationForm(CleanTextMixin, forms.ModelForm[Organisation]):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Asia/Shanghai")
 
     class Meta:
@@ -102,13 +103,13 @@ class OrganisationForm(forms.ModelForm[Organisation]):
         pass  # the service reports duplicates, for pages and the API alike
 
 
-class ContactForm(forms.ModelForm[Contact]):
+class ContactForm(CleanTextMixin, forms.ModelForm[Contact]):
     class Meta:
         model = Contact
         fields = ["name", "title", "email", "phone", "is_primary"]
 
 
-class UserForm(forms.ModelForm[User]):
+class UserForm(CleanTextMixin, forms.ModelForm[User]):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="zh-hans")
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Asia/Shanghai")
 
@@ -128,7 +129,7 @@ class UserForm(forms.ModelForm[User]):
         pass
 
 
-class TeamForm(forms.ModelForm[Team]):
+class TeamForm(CleanTextMixin, forms.ModelForm[Team]):
     class Meta:
         model = Team
         fields = ["name", "kind", "region", "email", "lead", "members"]
@@ -148,7 +149,7 @@ class TeamForm(forms.ModelForm[Team]):
         pass
 
 
-class TokenForm(forms.Form):
+class TokenForm(CleanTextMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     expires_in_days = forms.TypedChoiceField(
         label=_("Expires"),
@@ -158,7 +159,7 @@ class TokenForm(forms.Form):
     )
 
 
-class MachineTokenForm(forms.Form):
+class MachineTokenForm(CleanTextMixin, forms.Form):
     name = forms.CharField(label=_("Integration name"), max_length=100)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True)

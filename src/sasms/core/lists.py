@@ -5,10 +5,8 @@ page changes) and CSV/XLSX exports of the filtered rows from one definition: a s
 rows, a filterset for the filters and the columns to show.
 """
 
-import csv
 import datetime
-import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -17,7 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -25,9 +23,9 @@ from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.views import View
-from openpyxl import Workbook
 
 from sasms.accounts.roles import Capability
+from sasms.core import exports
 from sasms.core.permissions import require
 
 EXPORT_ROW_LIMIT = 100_000
@@ -68,11 +66,6 @@ def _cell_text(value: Any) -> str:
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         return local.strftime("%Y-%m-%d %H:%M")
     return value if isinstance(value, str) else f"{localize(value)}"
-
-
-class Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 @dataclass
@@ -168,33 +161,12 @@ class ListPage(LoginRequiredMixin, View):
     def _filename(self, extension: str) -> str:
         return f"{slugify(self.export_name) or 'export'}-{timezone.localdate():%Y%m%d}.{extension}"
 
-    def export_csv(self, queryset: QuerySet[Any]) -> StreamingHttpResponse:
-        writer = csv.writer(Echo())
-
-        def stream(rows: Iterable[list[str]]) -> Iterator[str]:
-            yield "\ufeff"  # lets spreadsheet programs detect UTF-8 for Chinese text
-            for row in rows:
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(
-            stream(self._export_rows(queryset)), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self._filename("csv")}"'
-        return response
+    def export_csv(self, queryset: QuerySet[Any]) -> HttpResponseBase:
+        return exports.csv_streaming_response(self._export_rows(queryset), self._filename("csv"))
 
     def export_xlsx(self, queryset: QuerySet[Any]) -> HttpResponse:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=(slugify(self.export_name) or "export")[:31])
-        for row in self._export_rows(queryset):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self._filename("xlsx")}"'
-        return response
+        title = slugify(self.export_name) or "export"
+        return exports.xlsx_response([(title, self._export_rows(queryset))], self._filename("xlsx"))
 
 
 def render_page(

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sasms.core.forms import CleanTextMixin
 from sasms.portal.choices import CATEGORY_CHOICES, IMPACT_CHOICES, KIND_CHOICES, URGENCY_CHOICES
 from sasms.portal.models import SCORE_MAX, SCORE_MIN
 from sasms.tickets.choices import Category, Level, TicketType
@@ -25,7 +26,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class NewRequestForm(forms.Form):
+class NewRequestForm(CleanTextMixin, forms.Form):
     """A request in the customer's words; impact and urgency are picked from plain sentences."""
 
     server = forms.CharField(
@@ -67,7 +68,7 @@ class NewRequestForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(CleanTextMixin, forms.Form):
     body = forms.CharField(
         label=_("Your message"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from sasms.accounts.models import Organisation, OrganisationKind
 from sasms.analytics import kpis
+from sasms.core import exports
 from sasms.reports import figures
 from sasms.reports.models import ReportKind
 from sasms.sla.models import ClockKind
@@ -76,9 +77,9 @@ def render_pdf(
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
+    exports.append_row(sheet, header)
     for row in rows:
-        sheet.append(row)
+        exports.append_row(sheet, row)
 
 
 def _ratio(ratio: kpis.Ratio) -> list[Any]:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from sasms.accounts.forms import ContactChoiceField
 from sasms.accounts.models import Contact, Organisation, Team, User
 from sasms.accounts.roles import STAFF_ROLES
+from sasms.core.forms import CleanTextMixin
 from sasms.tickets.choices import (
     Category,
     Channel,
@@ -24,7 +25,7 @@ def staff_users() -> Any:
     return User.objects.filter(role__in=STAFF_ROLES, is_active=True, is_machine=False).order_by("full_name")
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(CleanTextMixin, forms.Form):
     """Phone intake: caller, server, what is wrong, how bad."""
 
     organisation = forms.ModelChoiceField(
@@ -52,7 +53,7 @@ class IntakeForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleanTextMixin, forms.Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000)
     internal = forms.BooleanField(label=_("Internal note (not shown to the customer)"), required=False)
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -16,3 +17,10 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped
             "description": "A personal or machine token from the API tokens page: "
             "`Authorization: Bearer sasms_…`",
         }
+
+
+class VerifiedSessionScheme(SessionScheme):  # type: ignore[no-untyped-call]
+    """The browser session: the same cookie as DRF's own, once two-factor sign-in is done."""
+
+    target_class = "sasms.accounts.authentication.VerifiedSessionAuthentication"
+    priority = 0

@@ -1,8 +1,6 @@
 """What every dashboard page shares: who may open it, the filter form, drill-down links, exports."""
 
-import csv
 import datetime
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,12 +13,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from sasms.accounts.models import User
 from sasms.accounts.roles import Capability
 from sasms.analytics.forms import DashboardFilterForm
 from sasms.analytics.kpis import KpiFilter, Mean, Ratio
+from sasms.core import exports
 from sasms.core.errors import PermissionDenied
 from sasms.ops.router import use_replica
 
@@ -131,26 +129,8 @@ def export_table(table: Table, kind: str, *, period: KpiFilter) -> HttpResponse:
     stamp = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     name = f"{slugify(table.key) or 'table'}-{stamp}"
     if kind == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # lets spreadsheet programs detect UTF-8 for Chinese text
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(body)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(slugify(table.key) or "table")[:31])
-    sheet.append(header)
-    for line in body:
-        sheet.append(list(line))
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+        return exports.csv_response([header, *body], f"{name}.csv")
+    return exports.xlsx_response([(slugify(table.key) or "table", [header, *body])], f"{name}.xlsx")
 
 
 # --- The page: full render, htmx partial, or a table export ------------------------------------------

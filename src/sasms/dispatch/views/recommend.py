@@ -1,6 +1,5 @@
 """The recommendation for one request: the side panel, the full ranking, and one-click assign."""
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -12,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sasms.accounts.models import User
+from sasms.core import exports
 from sasms.core.errors import NotFound, ServiceError
-from sasms.core.lists import Echo
 from sasms.dispatch import services
 from sasms.dispatch.access import can_edit_policy, require_dispatcher
 from sasms.dispatch.engine.recommend import Recommendation, recommend
@@ -80,17 +79,13 @@ def ranking_view(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _export(recommendation: Recommendation, rows: list[Any]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="engineers-{recommendation.ticket.number}.csv"'
-    writer = csv.writer(Echo())
-    response.write("\ufeff")
     labels = [str(f.label) for f in rows[0].factors] if rows else []
-    response.write(writer.writerow([_("Rank"), _("Engineer"), _("Score"), *labels, _("Excluded because")]))
+    lines: list[list[Any]] = [[_("Rank"), _("Engineer"), _("Score"), *labels, _("Excluded because")]]
     for candidate in rows:
         cells = [f"{f.percent if f.percent is not None else '—'} · {f.reason}" for f in candidate.factors]
         exclusions = "; ".join(str(r) for r in candidate.exclusions)
-        response.write(writer.writerow([candidate.rank, candidate.name, candidate.score, *cells, exclusions]))
-    return response
+        lines.append([candidate.rank, candidate.name, candidate.score, *cells, exclusions])
+    return exports.csv_response(lines, f"engineers-{recommendation.ticket.number}.csv")
 
 
 @login_required

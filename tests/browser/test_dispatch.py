@@ -73,8 +73,10 @@ def test_recommendation_panel_assigns_and_board_renders(
     sign_in(page, live_server, dispatcher.email, PASSWORD)
     page.goto(f"{live_server.url}/requests/{ticket.number}/")  # type: ignore[attr-defined]
     candidates = page.locator("[data-testid=candidate]")
-    expect(candidates).to_have_count(2)
+    # Beijing is beyond the default travel limit (500 km) while Suzhou is within it.
+    expect(candidates).to_have_count(1)
     expect(candidates.first).to_contain_text("Near Suzhou")
+    expect(page.locator("[data-testid=excluded-candidate]")).to_contain_text("Far Beijing")
     candidates.first.locator("summary").click()
     expect(candidates.first.locator("[data-factor=travel]")).to_contain_text("km from the home base")
     page.click(f"[data-testid=assign-{near.pk}]")

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from sasms.tickets.views import detail, intake, queues
+from sasms.tickets.views import detail, intake, queues, server
 
 app_name = "tickets"
 
@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("requests/<str:number>/assign/", detail.assign_view, name="assign"),
     path("requests/<str:number>/tier/", detail.tier_view, name="tier"),
     path("requests/<str:number>/priority/", detail.priority_view, name="priority"),
+    path("requests/<str:number>/server/", server.server_view, name="server"),
     path("requests/<str:number>/checklist/<int:item_id>/", detail.checklist_view, name="checklist"),
     path("requests/<str:number>/attachments/", detail.attachment_upload_view, name="attachment_upload"),
     path(

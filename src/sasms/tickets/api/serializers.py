@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from sasms.core.api.serializers import StrictInputSerializer
@@ -22,6 +23,7 @@ from sasms.tickets.transitions import TRANSITIONS
 class TicketOutput(serializers.ModelSerializer[Ticket]):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     server_serial = serializers.CharField(source="server.serial", read_only=True, default="")
+    server_hostname = serializers.CharField(source="server.hostname", read_only=True, default="")
     assignee_name = serializers.CharField(source="assignee.full_name", read_only=True, default="")
 
     class Meta:
@@ -34,6 +36,7 @@ class TicketOutput(serializers.ModelSerializer[Ticket]):
             "requester",
             "server",
             "server_serial",
+            "server_hostname",
             "entitlement",
             "entitled",
             "time_and_materials",
@@ -103,7 +106,21 @@ class TicketUpdateInput(StrictInputSerializer):
     impact = serializers.ChoiceField(choices=Level.choices, required=False)
     urgency = serializers.ChoiceField(choices=Level.choices, required=False)
     tier = serializers.ChoiceField(choices=Tier.choices, required=False)
+    server = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Server id of the request's organisation; null clears it."
+    )
+    server_identifier = serializers.CharField(
+        required=False,
+        max_length=253,
+        help_text="Serial number, hostname or asset tag of a server of the request's organisation.",
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "server" in attrs and "server_identifier" in attrs:
+            message = _("Give either server or server_identifier, not both.")
+            raise serializers.ValidationError({"server_identifier": [message]})
+        return attrs
 
 
 class TicketTransitionInput(StrictInputSerializer):

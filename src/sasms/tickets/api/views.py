@@ -21,6 +21,7 @@ from sasms.tickets import selectors, services
 from sasms.tickets.api import serializers as s
 from sasms.tickets.filtersets import TicketApiFilterSet
 from sasms.tickets.models import Ticket, TicketEvent
+from sasms.tickets.services.server import server_for_request
 
 
 def _actor(request: Request) -> User:
@@ -98,6 +99,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(data.validated_data)
         reason = values.pop("reason", "")
+        if "server" in values or "server_identifier" in values:
+            ticket = self._set_server(actor, ticket, values, reason)
         impact, urgency, tier = (
             values.pop("impact", None),
             values.pop("urgency", None),
@@ -112,6 +115,21 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if tier is not None and int(tier) != ticket.tier:
             ticket = services.change_tier(actor=actor, ticket=ticket, tier=int(tier), reason=reason)
         return Response(s.TicketOutput(self.get_object()).data)
+
+    def _set_server(self, actor: User, ticket: Ticket, values: dict[str, Any], reason: str) -> Ticket:
+        """Set, change or clear the server first: the other changes then work to its terms."""
+        server = None
+        if "server_identifier" in values:
+            identifier = values.pop("server_identifier")
+            server = server_for_request(actor=actor, ticket=ticket, identifier=identifier)
+        else:
+            server_id = values.pop("server")
+            if server_id is not None:
+                server = servers_visible_to(actor=actor).filter(pk=server_id).first()
+                if server is None:
+                    message = _("No such server.")
+                    raise ServiceError(message, fields={"server": [message]})
+        return services.set_ticket_server(actor=actor, ticket=ticket, server=server, reason=reason)
 
     @extend_schema(
         request=s.TicketTransitionInput,

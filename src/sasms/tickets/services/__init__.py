@@ -7,6 +7,7 @@ from sasms.tickets.services.attachments import add_attachment
 from sasms.tickets.services.conversation import add_comment, set_checklist_item, set_watching
 from sasms.tickets.services.create import create_ticket, entitlement_snapshot, format_number
 from sasms.tickets.services.links import link_tickets, merge_tickets
+from sasms.tickets.services.server import set_ticket_server
 from sasms.tickets.services.views import delete_view, save_view
 from sasms.tickets.services.workflow import (
     assign_ticket,
@@ -36,6 +37,7 @@ __all__ = [
     "merge_tickets",
     "save_view",
     "set_checklist_item",
+    "set_ticket_server",
     "set_watching",
     "transition_ticket",
     "update_ticket",

@@ -182,8 +182,9 @@ def test_entitlement_endpoint(customer_user, api_for, contracts, server_a):
     assert (body["source"], body["reason"], body["contract_number"]) == ("contract", "contract", "HT-A-1")
     assert body["product"]["code"] == "nbd-5x9"
     assert body["coverage_ends"] == "2026-12-31"
+    assert body["rule"] == "contract"
     later = client.get("/api/v1/entitlements/", {"server": server_a.pk, "at": "2027-01-01T00:00:00Z"}).json()
-    assert (later["covered"], later["reason"]) == (False, "contract_expired")
+    assert (later["covered"], later["reason"], later["rule"]) == (False, "contract_expired", "uncovered")
     missing = client.get("/api/v1/entitlements/")
     assert missing.status_code == 400
     assert "server" in missing.json()["error"]["fields"]

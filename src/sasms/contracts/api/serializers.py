@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from sasms.contracts.entitlement import RULES
 from sasms.contracts.models import (
     Contract,
     ContractDocument,
@@ -200,4 +201,5 @@ class EntitlementOutput(serializers.Serializer[Any]):
         ],
         "Reason",
     )
+    rule = code_field(list(RULES), "The precedence rule that decided")
     reason_text = serializers.CharField(read_only=True)

@@ -20,7 +20,7 @@ from sasms.assets.models import Server
 from sasms.assets.selectors import access_server
 from sasms.contracts import selectors, services
 from sasms.contracts.api import serializers as s
-from sasms.contracts.entitlement import entitlement_for
+from sasms.contracts.entitlement import entitlement_for, rule_of
 from sasms.contracts.filtersets import ContractApiFilterSet, ProductFilterSet
 from sasms.contracts.models import Contract, ServiceProduct
 from sasms.core.errors import NotFound, ServiceError
@@ -255,6 +255,7 @@ class EntitlementViewSet(viewsets.ViewSet):
             "product": s.ProductOutput(result.product).data if result.product else None,
             "coverage_ends": result.coverage_ends,
             "reason": result.reason,
+            "rule": rule_of(result),
             "reason_text": result.reason_text,
         }
         return Response(s.EntitlementOutput(body).data)

@@ -63,6 +63,8 @@ class Contact(models.Model):
     is_primary = models.BooleanField(_("primary contact"), default=False)
     # Set when the person's data was erased on request; the row stays for the service history.
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+    # Set when mail to ``email`` came back as a permanent delivery failure (e-mail intake reads bounces).
+    email_bounced_at = models.DateTimeField(_("e-mail bouncing since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("contact")

@@ -13,6 +13,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from sasms.ops.vardir import var_dir_for
+
 django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -23,7 +25,10 @@ SASMS_MODE: str = env.str("SASMS_MODE", default="embedded")
 # SASMS_LOG_FORMAT=json: one JSON object per line with request id and user (sasms.ops.jsonlog).
 SASMS_LOG_FORMAT: str = env.str("SASMS_LOG_FORMAT", default="text")
 PRODUCTION = SASMS_MODE == "production"
-VAR_DIR = Path(env.str("SASMS_VAR_DIR", default=str(BASE_DIR / "var")))
+# Each installation's files stay with its own database: the rule is in sasms/ops/vardir.py.
+VAR_DIR = Path(
+    env.str("SASMS_VAR_DIR", default="") or var_dir_for(env.str("DATABASE_URL", default=""), BASE_DIR / "var")
+)
 
 # The embedded default has a fixed development key so that a fresh checkout runs with nothing set;
 # production refuses to start without a real one.
@@ -106,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sasms.core.context_processors.navigation",
+                "sasms.sla.context_processors.holiday_notices",
             ],
         },
     },
@@ -192,9 +198,16 @@ MEDIA_ROOT = Path(env.str("SASMS_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Production serves collectstatic's hashed, compressed copies (docs/deploy.md). Embedded mode
+    # serves the files where they are (WhiteNoise's finders): `sasms run` needs no collectstatic
+    # and never serves static files older than the code.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG or not PRODUCTION
 # Attachments, documents, photos and reports on S3-compatible storage (django-storages); local disk
 # under SASMS_MEDIA_ROOT unless a bucket is named. See docs/deploy.md.
 SASMS_S3_BUCKET: str = env.str("SASMS_S3_BUCKET", default="")
@@ -216,7 +229,11 @@ if SASMS_S3_BUCKET:
         },
     }
 
-EMAIL_CONFIG = env.email_url("SASMS_EMAIL_URL", default="consolemail://")
+# Embedded mode keeps outgoing mail as files (one per message) under the var dir rather than
+# printing it among the server's output.
+EMAIL_CONFIG = env.email_url("SASMS_EMAIL_URL", default="consolemail://" if PRODUCTION else "filemail://")
+if EMAIL_CONFIG["EMAIL_BACKEND"].endswith(".filebased.EmailBackend") and not EMAIL_CONFIG["EMAIL_FILE_PATH"]:
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(VAR_DIR / "mail")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL: str = env.str("SASMS_DEFAULT_FROM_EMAIL", default="SASMS <noreply@sasms.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -237,6 +254,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = SASMS_LOG_FORMAT != "json"
 CELERY_TASK_ROUTES = {
     "sasms.core.tasks.deliver_outbox": {"queue": "notify"},
     "sasms.sla.tasks.sla_sweep": {"queue": "sla"},
+    "sasms.sla.tasks.provision_holidays": {"queue": "sla"},
     "sasms.intake.tasks.*": {"queue": "intake"},
     "sasms.field.tasks.generate_report": {"queue": "reports"},
     "sasms.integrations.tasks.retrain_classifier": {"queue": "ml"},
@@ -279,6 +297,11 @@ CELERY_BEAT_SCHEDULE = {
     "intake-poll-bmcs": {"task": "sasms.intake.tasks.poll_bmcs", "schedule": 60.0},
     # Every minute: warnings, breaches and escalations of the SLA clocks that are due.
     "sla-sweep": {"task": "sasms.sla.tasks.sla_sweep", "schedule": 60.0},
+    # Daily: provisional public holidays for this year and the next two where none are official.
+    "sla-provision-holidays": {
+        "task": "sasms.sla.tasks.provision_holidays",
+        "schedule": crontab(minute="11", hour="17"),
+    },
     # Requests that auto-dispatch could not place on creation are tried again.
     "dispatch-auto-sweep": {"task": "sasms.dispatch.tasks.auto_dispatch_sweep", "schedule": 300.0},
     # The request classifier learns from the day's resolved requests at 02:37 Shanghai time.

@@ -25,7 +25,7 @@ from sasms.sla.clocks.replay import verify
 from sasms.sla.clocks.selectors import at_risk, breached, clock_views, with_time_to_breach
 from sasms.sla.clocks.services import sweep
 from sasms.sla.deadlines import deadlines_for, next_deadline_for
-from sasms.sla.models import ClockEntry, ClockState, EscalationPolicy, FiredStep, SlaClock
+from sasms.sla.models import BusinessCalendar, ClockEntry, ClockState, EscalationPolicy, FiredStep, SlaClock
 from sasms.tickets import services
 from sasms.tickets.choices import EventKind, Level
 from sasms.tickets.events import record_event
@@ -307,7 +307,8 @@ def test_priority_change_re_targets_running_clocks(
     assert resolution.target_minutes == 780
     assert resolution.due_at == sh(2026, 3, 3, 14, 0)
     entry = ClockEntry.objects.get(clock=resolution, kind="retargeted")
-    assert entry.data == {"previous": 1620}
+    version = BusinessCalendar.objects.get(pk=resolution.calendar_id).version
+    assert entry.data == {"previous": 1620, "calendar_version": version}
     assert "P3 → P1" in entry.reason
 
 

@@ -248,3 +248,49 @@ class StepForm(forms.Form):
 
 
 StepFormSet = forms.formset_factory(StepForm, extra=0, max_num=12, validate_max=True)
+
+
+class OfficialScheduleForm(forms.Form):
+    """The official schedule of one year: typed in (CSV lines) or uploaded (CSV or .ics)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2099)
+    file = forms.FileField(
+        label=_("File (CSV or iCalendar .ics)"),
+        required=False,
+        help_text=_("CSV lines: start,end,kind,name — kind is holiday or workday; end may be empty."),
+    )
+    text = forms.CharField(
+        label=_("Or type the schedule"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "placeholder": "2027-02-05,2027-02-12,holiday,春节\n2027-02-14,,workday,春节调休",
+            }
+        ),
+    )
+    all_cn = forms.BooleanField(
+        label=_("Apply to every calendar with mainland China's public holidays"), required=False
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        from sasms.sla.schedule_files import ScheduleFileError, parse_csv, parse_schedule
+
+        data = super().clean() or {}
+        upload = data.get("file")
+        text = (data.get("text") or "").strip()
+        if upload is None and not text:
+            if "file" not in self.errors:
+                self.add_error("file", _("Upload a file or type the schedule."))
+            return data
+        try:
+            if upload is not None:
+                data["days"] = parse_schedule(filename=upload.name or "", content=upload.read())
+            else:
+                data["days"] = parse_csv(text)
+        except ScheduleFileError as error:
+            for message in error.messages:
+                self.add_error("file" if upload is not None else "text", message)
+        return data

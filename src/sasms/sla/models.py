@@ -39,6 +39,8 @@ class SpecialDayKind(models.TextChoices):
 class SpecialDaySource(models.TextChoices):
     MANUAL = "manual", _("Entered by hand")
     SEED = "seed", _("Seeded public calendar")
+    OFFICIAL = "official", _("Official schedule (imported)")
+    PROVISIONAL = "provisional", _("Provisional (statutory list)")
 
 
 class Weekday(models.IntegerChoices):
@@ -140,7 +142,7 @@ class SpecialDay(models.Model):
     start_minute = models.PositiveSmallIntegerField(_("from"), null=True, blank=True)
     end_minute = models.PositiveSmallIntegerField(_("until"), null=True, blank=True)
     source = models.CharField(
-        _("source"), max_length=10, choices=SpecialDaySource.choices, default=SpecialDaySource.MANUAL
+        _("source"), max_length=12, choices=SpecialDaySource.choices, default=SpecialDaySource.MANUAL
     )
 
     class Meta:
@@ -174,6 +176,63 @@ class SpecialDay(models.Model):
         if self.start_minute is None:
             return ""
         return f"{minutes_label(self.start_minute)}–{minutes_label(self.end_minute)}"
+
+
+class HolidayYearStatus(models.TextChoices):
+    """How far a calendar's public holidays of one year can be trusted (see :class:`HolidayYear`)."""
+
+    OFFICIAL = "official", _("Official")
+    PROVISIONAL = "provisional", _("Provisional")
+    MISSING = "missing", _("Missing")
+    NOT_APPLICABLE = "n/a", _("Not used (7×24)")
+
+
+class HolidayYearSource(models.TextChoices):
+    LIBRARY = "library", _("chinese-calendar package")
+    IMPORTED = "imported", _("Official schedule, entered or imported")
+    STATUTE = "statute", _("Computed from the statutory holiday list")
+
+
+class HolidayYear(models.Model):
+    """Where one calendar's public holidays of one year come from.
+
+    * **official** — the year's holidays and make-up workdays (调休) are the announced schedule:
+      from the ``chinese-calendar`` package (``source=library``) or entered / imported from the
+      State Council's notice (``source=imported``).
+    * **provisional** — computed from the statutory list (全国年节及纪念日放假办法, 2024): the
+      statutory days and their substitute days, without make-up workdays, which are only known
+      once announced. Stored as special days with ``source=provisional`` so that clocks use them.
+    * **missing** — never stored: a calendar that is not 7×24 and has no row for the year. Nobody
+      has said what that year's public holidays are, so every weekday counts as a working day.
+      Single days entered by hand do not make a year official (they do not say the year is
+      complete). A ``cn`` calendar gets its provisional years from the periodic job, so "missing"
+      there means the job has not reached the year yet; a calendar without a holiday region stays
+      "missing" until its year's schedule is entered or imported.
+    * **n/a** — never stored: 7×24 calendars, which public holidays do not affect.
+    """
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, verbose_name=_("calendar"), on_delete=models.CASCADE, related_name="holiday_years"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=12, choices=HolidayYearStatus.choices)
+    source = models.CharField(_("source"), max_length=10, choices=HolidayYearSource.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("holiday year")
+        verbose_name_plural = _("holiday years")
+        ordering = ["calendar", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "year"], name="sla_holiday_year_once"),
+            models.CheckConstraint(
+                condition=Q(status__in=["official", "provisional"]), name="sla_holiday_year_stored_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar_id} {self.year} {self.status}"
 
 
 class ClockKind(models.TextChoices):

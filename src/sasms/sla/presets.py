@@ -57,15 +57,28 @@ def seed_years() -> tuple[int, int]:
     return min(days).year, max(days).year
 
 
-def replace_seeded_days(special_day_model: Any, calendar_id: int) -> tuple[int, int]:
+def replace_seeded_days(
+    special_day_model: Any, calendar_id: int, *, skip_years: frozenset[int] = frozenset()
+) -> tuple[int, int]:
     """Replace one calendar's seeded holidays and make-up days; hand-entered ones win on conflict.
 
+    Provisional days of the years the package knows give way to its data. ``skip_years`` are
+    years whose official schedule was imported: neither seeded nor touched.
     Returns ``(removed, added)``. One delete and one bulk insert, whatever the number of years.
     """
+    first, last = seed_years()
     seeded = special_day_model.objects.filter(
         calendar_id=calendar_id, source="seed", kind__in=["holiday", "workday"]
     )
+    for year in skip_years:
+        seeded = seeded.exclude(date__year=year)
     removed, _details = seeded.delete()
+    special_day_model.objects.filter(
+        calendar_id=calendar_id,
+        source="provisional",
+        date__gte=datetime.date(first, 1, 1),
+        date__lte=datetime.date(last, 12, 31),
+    ).exclude(date__year__in=skip_years).delete()
     taken = set(
         special_day_model.objects.filter(
             calendar_id=calendar_id, kind__in=["holiday", "workday"]
@@ -74,7 +87,7 @@ def replace_seeded_days(special_day_model: Any, calendar_id: int) -> tuple[int, 
     rows = [
         special_day_model(calendar_id=calendar_id, date=day, kind=kind, name=name[:120], source="seed")
         for day, kind, name in public_holidays_cn()
-        if day not in taken
+        if day not in taken and day.year not in skip_years
     ]
     special_day_model.objects.bulk_create(rows, batch_size=1000)
     return removed, len(rows)

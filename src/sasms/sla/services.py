@@ -21,7 +21,9 @@ from sasms.core.audit import changed_fields, record_audit, snapshot
 from sasms.core.errors import Conflict, ServiceError
 from sasms.core.permissions import require
 from sasms.core.writes import TIME_ZONES
+from sasms.sla import holidays
 from sasms.sla.calendar_math import DAY_MINUTES, Interval
+from sasms.sla.clocks.recalc import retarget_clocks
 from sasms.sla.models import (
     BusinessCalendar,
     Coverage,
@@ -32,7 +34,7 @@ from sasms.sla.models import (
     WorkingInterval,
     minutes_label,
 )
-from sasms.sla.presets import PRESET_HOURS, preset_for, replace_seeded_days
+from sasms.sla.presets import PRESET_HOURS, preset_for
 
 CALENDAR_FIELDS = ("name", "code", "description", "time_zone", "holiday_region", "is_active")
 SPECIAL_DAY_FIELDS = ("date", "kind", "name", "start_minute", "end_minute")
@@ -185,8 +187,8 @@ def create_calendar(
     _check_calendar_values(calendar)
     _save_unique(calendar)
     _write_hours(calendar, PRESET_HOURS[coverage])
-    if calendar.holiday_region == HolidayRegion.CN:
-        replace_seeded_days(SpecialDay, calendar.pk)
+    if calendar.holiday_region == HolidayRegion.CN and not calendar.is_24x7:
+        holidays.sync_region_years(calendar)
     record_audit(
         actor=actor,
         action="sla_calendar.create",
@@ -215,12 +217,14 @@ def update_calendar(*, actor: User, calendar: BusinessCalendar, **changes: Any) 
         return calendar
     _check_calendar_values(calendar)
     _save_unique(calendar)
+    changed_years: set[int] = set()
     if "holiday_region" in diff:
         if calendar.holiday_region == HolidayRegion.CN:
-            replace_seeded_days(SpecialDay, calendar.pk)
+            changed_years = set(holidays.sync_region_years(calendar).changed_years)
         else:
-            SpecialDay.objects.filter(calendar=calendar, source=SpecialDaySource.SEED).delete()
+            changed_years = holidays.drop_region_years(calendar)
     _touch(calendar)
+    holidays.retarget_years([calendar.pk], changed_years, "public holidays changed")
     record_audit(actor=actor, action="sla_calendar.update", target=calendar, changes=diff)
     return calendar
 
@@ -243,6 +247,7 @@ def set_weekly_hours(
     calendar.save(update_fields=["coverage", "is_24x7"])
     _write_hours(calendar, cleaned)
     _touch(calendar)
+    retarget_clocks(calendar_ids=[calendar.pk], reason="weekly hours changed")
     diff = changed_fields(_hours_text(before), _hours_text(cleaned))
     if old_coverage != coverage:
         diff["coverage"] = [old_coverage, coverage]
@@ -262,7 +267,9 @@ def refresh_public_holidays(
 ) -> dict[str, tuple[int, int]]:
     """Re-seed public holidays and make-up days from ``chinese-calendar``; ``{code: (removed, added)}``.
 
-    Hand-entered holidays and make-up days on the same dates are kept.
+    Hand-entered holidays and make-up days on the same dates are kept, and so are imported
+    official schedules; the years after the package's last are provisioned (see
+    :func:`sasms.sla.holidays.sync_region_years`).
     """
     if actor is not None:
         require(actor, Capability.MANAGE_SLA)
@@ -271,8 +278,10 @@ def refresh_public_holidays(
         calendars = calendars.filter(pk=calendar.pk)
     results: dict[str, tuple[int, int]] = {}
     for row in calendars.order_by("pk"):
-        removed, added = replace_seeded_days(SpecialDay, row.pk)
+        synced = holidays.sync_region_years(row)
+        removed, added = synced.removed, synced.added
         _touch(row)
+        holidays.retarget_years([row.pk], synced.changed_years, "public holidays refreshed")
         record_audit(
             actor=actor,
             action="sla_calendar.seed_holidays",
@@ -284,6 +293,14 @@ def refresh_public_holidays(
 
 
 # --- Special days ----------------------------------------------------------------------------
+
+
+def _retarget_day(
+    calendar: BusinessCalendar, first: datetime.date, last: datetime.date | None = None
+) -> None:
+    retarget_clocks(
+        calendar_ids=[calendar.pk], first_day=first, last_day=last or first, reason="special days changed"
+    )
 
 
 def _check_special_day(day: SpecialDay) -> None:
@@ -346,6 +363,7 @@ def add_special_day(
     _check_special_day(day)
     day.save()
     _touch(calendar)
+    _retarget_day(calendar, day.date)
     record_audit(
         actor=actor,
         action="sla_special_day.create",
@@ -376,6 +394,7 @@ def update_special_day(*, actor: User, special_day: SpecialDay, **changes: Any) 
     day.source = SpecialDaySource.MANUAL  # edited by hand: a re-seed must not overwrite it
     day.save()
     _touch(day.calendar)
+    _retarget_day(day.calendar, min(day.date, special_day.date), max(day.date, special_day.date))
     record_audit(actor=actor, action="sla_special_day.update", target=day, changes=diff)
     return day
 
@@ -395,3 +414,4 @@ def remove_special_day(*, actor: User, special_day: SpecialDay) -> None:
     )
     special_day.delete()
     _touch(calendar)
+    _retarget_day(calendar, special_day.date)

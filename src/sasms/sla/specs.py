@@ -17,13 +17,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
 from sasms.core.errors import NotFound, ServiceError
 from sasms.sla import calendar_math
 from sasms.sla.calendar_math import CalendarRangeError, CalendarSpec, Interval, NoBusinessTimeError
-from sasms.sla.models import BusinessCalendar, SpecialDay, SpecialDayKind, WorkingInterval
+from sasms.sla.models import BusinessCalendar, SpecialDay, SpecialDayKind, SpecialDaySource, WorkingInterval
 
 CacheKey = tuple[int, int, str]
 _MAX_ENTRIES = 2048
@@ -42,6 +43,22 @@ class _Year:
     holidays: tuple[datetime.date, ...]
     workdays: tuple[tuple[datetime.date, tuple[Interval, ...]], ...]
     outages: tuple[tuple[datetime.date, Interval], ...]
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Which data a computation used: the calendar's version and its provisional years."""
+
+    version: int
+    tz: str
+    provisional_years: frozenset[int]
+
+    def provisional_between(self, start: datetime.datetime, end: datetime.datetime) -> list[int]:
+        """The provisional years (local to the calendar) that ``start``..``end`` touches."""
+        zone = ZoneInfo(self.tz)
+        first, last = start.astimezone(zone).year, end.astimezone(zone).year
+        return sorted(year for year in self.provisional_years if first <= year <= last)
 
 
 class _Lru:
@@ -75,6 +92,21 @@ _specs = _Lru(_MAX_ENTRIES)
 
 
 _pinned = threading.local()
+# The stamp of the spec each calendar's last computation in this thread used (no extra query).
+_last_stamps = threading.local()
+
+
+def last_stamp(calendar_id: int) -> Stamp | None:
+    """The :class:`Stamp` of the spec this thread last loaded for ``calendar_id``."""
+    stamps: dict[int, Stamp] | None = getattr(_last_stamps, "stamps", None)
+    return stamps.get(calendar_id) if stamps is not None else None
+
+
+def _remember(calendar_id: int, stamp: Stamp) -> None:
+    stamps: dict[int, Stamp] | None = getattr(_last_stamps, "stamps", None)
+    if stamps is None:
+        stamps = _last_stamps.stamps = {}
+    stamps[calendar_id] = stamp
 
 
 @contextmanager
@@ -118,13 +150,16 @@ def _load_years(calendar_id: int, years: list[int], base: _Base) -> dict[int, _Y
         calendar_id=calendar_id,
         date__gte=datetime.date(min(years), 1, 1),
         date__lte=datetime.date(max(years), 12, 31),
-    ).values_list("date", "kind", "start_minute", "end_minute")
+    ).values_list("date", "kind", "start_minute", "end_minute", "source")
     collected: dict[int, tuple[list[Any], list[Any], list[Any]]] = {y: ([], [], []) for y in years}
+    provisional: set[int] = set()
     standard = _standard_hours(base.weekly)
-    for day, kind, start, end in rows:
+    for day, kind, start, end, source in rows:
         bucket = collected.get(day.year)
         if bucket is None:
             continue
+        if source == SpecialDaySource.PROVISIONAL:
+            provisional.add(day.year)
         holidays, workdays, outages = bucket
         if kind == SpecialDayKind.HOLIDAY:
             holidays.append(day)
@@ -133,7 +168,7 @@ def _load_years(calendar_id: int, years: list[int], base: _Base) -> dict[int, _Y
         else:
             outages.append((day, (start, end) if start is not None else (0, calendar_math.DAY_MINUTES)))
     return {
-        year: _Year(tuple(sorted(h)), tuple(sorted(w)), tuple(sorted(o)))
+        year: _Year(tuple(sorted(h)), tuple(sorted(w)), tuple(sorted(o)), year in provisional)
         for year, (h, w, o) in collected.items()
     }
 
@@ -147,18 +182,20 @@ def calendar_spec_for(calendar_id: int, *, years: tuple[int, int] | None = None)
         this_year = datetime.date.today().year
         years = (this_year - 1, this_year + 1)
     first_year, last_year = years
-    pinned: dict[tuple[int, int, int], CalendarSpec] | None = getattr(_pinned, "specs", None)
+    pinned: dict[tuple[int, int, int], tuple[CalendarSpec, Stamp]] | None = getattr(_pinned, "specs", None)
     if pinned is not None:
         held = pinned.get((calendar_id, first_year, last_year))
-        if held is not None:
-            return held
-        spec = _calendar_spec_for(calendar_id, first_year, last_year)
-        pinned[(calendar_id, first_year, last_year)] = spec
-        return spec
-    return _calendar_spec_for(calendar_id, first_year, last_year)
+        if held is None:
+            held = pinned[(calendar_id, first_year, last_year)] = _calendar_spec_for(
+                calendar_id, first_year, last_year
+            )
+    else:
+        held = _calendar_spec_for(calendar_id, first_year, last_year)
+    _remember(calendar_id, held[1])
+    return held[0]
 
 
-def _calendar_spec_for(calendar_id: int, first_year: int, last_year: int) -> CalendarSpec:
+def _calendar_spec_for(calendar_id: int, first_year: int, last_year: int) -> tuple[CalendarSpec, Stamp]:
     row = BusinessCalendar.objects.filter(pk=calendar_id).values_list(
         "version", "updated_at", "time_zone", "is_24x7"
     )
@@ -168,9 +205,9 @@ def _calendar_spec_for(calendar_id: int, first_year: int, last_year: int) -> Cal
     version, updated_at, tz, is_24x7 = found
     key: CacheKey = (calendar_id, version, updated_at.isoformat())
     spec_key = (key, first_year, last_year)
-    spec: CalendarSpec | None = _specs.get(spec_key)
-    if spec is not None:
-        return spec
+    cached: tuple[CalendarSpec, Stamp] | None = _specs.get(spec_key)
+    if cached is not None:
+        return cached
     base: _Base | None = _bases.get(key)
     if base is None:
         base = _load_base(calendar_id, tz, is_24x7)
@@ -198,8 +235,13 @@ def _calendar_spec_for(calendar_id: int, first_year: int, last_year: int) -> Cal
         valid_from=datetime.date(first_year, 1, 1),
         valid_until=datetime.date(last_year, 12, 31),
     )
-    _specs.put(spec_key, spec)
-    return spec
+    stamp = Stamp(
+        version=version,
+        tz=base.tz,
+        provisional_years=frozenset(year for year in wanted if chunks[year].provisional),
+    )
+    _specs.put(spec_key, (spec, stamp))
+    return spec, stamp
 
 
 def _no_business_time(message: str) -> ServiceError:

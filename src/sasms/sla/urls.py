@@ -16,6 +16,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.special_day_remove_view,
         name="special_day_remove",
     ),
+    path("sla/calendars/<int:pk>/official-schedule/", views.official_schedule_view, name="official_schedule"),
+    path("sla/calendars/<int:pk>/provision/", views.provision_view, name="calendar_provision"),
     path("sla/calendars/<int:pk>/calculate/", views.calculator_view, name="calendar_calculate"),
     path("sla/attainment/", views.attainment_view, name="attainment"),
     path("sla/policies/", views.PolicyListView.as_view(), name="policy_list"),

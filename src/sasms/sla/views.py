@@ -22,20 +22,22 @@ from sasms.core.lists import Column, ListPage, attr
 from sasms.core.models import AuditEntry
 from sasms.core.permissions import require
 from sasms.ops.router import use_replica
-from sasms.sla import policies, reports, selectors, services, specs
+from sasms.sla import holidays, policies, reports, selectors, services, specs
 from sasms.sla.filtersets import CalendarFilterSet, PolicyFilterSet
 from sasms.sla.forms import (
     AttainmentForm,
     CalculatorForm,
     CalendarCreateForm,
     CalendarForm,
+    OfficialScheduleForm,
     PolicyForm,
     PresetForm,
     SpecialDayForm,
     StepFormSet,
     WeeklyHoursForm,
 )
-from sasms.sla.models import BusinessCalendar, EscalationPolicy, Weekday, minutes_label
+from sasms.sla.models import BusinessCalendar, EscalationPolicy, HolidayYearStatus, Weekday, minutes_label
+from sasms.sla.schedule_files import days_to_text
 
 
 def _actor(request: HttpRequest) -> User:
@@ -44,6 +46,13 @@ def _actor(request: HttpRequest) -> User:
 
 def _hours_label(intervals: Any) -> str:
     return ", ".join(f"{minutes_label(s)}–{minutes_label(e)}" for s, e in intervals)
+
+
+def _years_label(calendar: BusinessCalendar) -> str:
+    """``2026 official · 2027 provisional`` for this year and the next (the list's column)."""
+    this_year = datetime.date.today().year
+    statuses = selectors.year_statuses(calendar, [this_year, this_year + 1])
+    return " · ".join(f"{year} {row.label}" for year, row in statuses.items())
 
 
 class CalendarListView(ListPage):
@@ -65,6 +74,7 @@ class CalendarListView(ListPage):
         Column(gettext_lazy("Time zone"), attr("time_zone")),
         Column(gettext_lazy("Public holidays from"), attr("get_holiday_region_display")),
         Column(gettext_lazy("Holidays"), attr("holiday_count"), css="text-end"),
+        Column(gettext_lazy("Public holidays by year"), lambda c: _years_label(c)),
         Column(gettext_lazy("Version"), attr("version"), css="text-end"),
         Column(gettext_lazy("Active"), attr("is_active")),
     ]
@@ -76,9 +86,10 @@ class CalendarListView(ListPage):
         return self.request.user.can(Capability.MANAGE_SLA)  # type: ignore[union-attr]
 
 
-def _year_from(request: HttpRequest) -> int:
+def _year_from(request: Any) -> int:
+    values = request if hasattr(request, "getlist") else request.GET
     try:
-        year = int(request.GET.get("year", ""))
+        year = int(values.get("year", ""))
     except ValueError:
         return datetime.date.today().year
     return year if 1970 <= year <= 2200 else datetime.date.today().year
@@ -102,10 +113,19 @@ def _render_detail(
     actor = _actor(request)
     hours = services.weekly_hours_of(calendar)
     week = [(day.label, _hours_label(hours[day.value])) for day in Weekday]
+    this_year = datetime.date.today().year
+    statuses = selectors.year_statuses(
+        calendar, {this_year - 1, this_year, this_year + 1, this_year + 2, year}
+    )
     context = {
         "calendar": calendar,
         "week": week,
         "year": year,
+        "year_status": statuses[year],
+        "year_statuses": [statuses[y] for y in sorted(statuses)],
+        "can_provision": calendar.holiday_region == "cn"
+        and not calendar.is_24x7
+        and statuses[year].status != HolidayYearStatus.OFFICIAL,
         "years": selectors.years_of(calendar),
         "special_days": selectors.special_days_of(actor=actor, calendar=calendar, year=year),
         "can_edit": actor.can(Capability.MANAGE_SLA),
@@ -217,6 +237,80 @@ def special_day_remove_view(request: HttpRequest, pk: int, day_pk: int) -> HttpR
     services.remove_special_day(actor=actor, special_day=day)
     messages.success(request, _("Removed %s.") % day)
     return redirect(f"{reverse('sla:calendar_detail', args=[calendar.pk])}?year={day.date.year}")
+
+
+@login_required
+def official_schedule_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter or import a year's official schedule: a preview of what changes, then the import."""
+    actor = _actor(request)
+    require(actor, Capability.MANAGE_SLA)
+    calendar = selectors.access_calendar(actor=actor, calendar_id=pk)
+    today = datetime.date.today()
+    form = OfficialScheduleForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        initial={"year": today.year + 1 if today.month >= 10 else today.year},
+    )
+    plans: list[holidays.CalendarPlan] = []
+    confirm_form: OfficialScheduleForm | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["confirm"]:
+                done = holidays.import_schedule(
+                    actor=actor,
+                    calendar=calendar,
+                    year=data["year"],
+                    days=data["days"],
+                    all_cn=data["all_cn"],
+                    note=data["file"].name[:200] if data.get("file") else _("entered on the page"),
+                )
+            else:
+                plans = holidays.plan_schedule(
+                    actor=actor,
+                    calendar=calendar,
+                    year=data["year"],
+                    days=data["days"],
+                    all_cn=data["all_cn"],
+                )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            if data["confirm"]:
+                messages.success(
+                    request,
+                    _("The official schedule of %(year)d was imported into %(count)d calendars.")
+                    % {"year": data["year"], "count": len(done)},
+                )
+                return redirect(f"{reverse('sla:calendar_detail', args=[calendar.pk])}?year={data['year']}")
+            confirm_form = OfficialScheduleForm(
+                initial={
+                    "year": data["year"],
+                    "text": days_to_text(data["days"]),
+                    "all_cn": data["all_cn"],
+                    "confirm": True,
+                }
+            )
+    context = {"calendar": calendar, "form": form, "plans": plans, "confirm_form": confirm_form}
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "sla/official_schedule.html", context, status=status)
+
+
+@login_required
+@require_POST
+def provision_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Compute provisional public holidays for one year of a ``cn`` calendar."""
+    actor = _actor(request)
+    require(actor, Capability.MANAGE_SLA)
+    calendar = selectors.access_calendar(actor=actor, calendar_id=pk)
+    year = _year_from(request.POST)
+    try:
+        holidays.provision_years(actor=actor, years=[year], calendar=calendar)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Provisional public holidays computed for %(year)d.") % {"year": year})
+    return redirect(f"{reverse('sla:calendar_detail', args=[calendar.pk])}?year={year}")
 
 
 @login_required

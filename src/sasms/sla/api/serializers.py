@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sasms.core.api.serializers import StrictInputSerializer
@@ -13,6 +14,7 @@ from sasms.sla.models import (
     ClockEntry,
     EscalationPolicy,
     EscalationStep,
+    HolidayYearStatus,
     SlaClock,
     SpecialDay,
     SpecialDayKind,
@@ -52,8 +54,26 @@ class WorkingIntervalOutput(serializers.ModelSerializer[WorkingInterval]):
         read_only_fields = fields
 
 
+class HolidayYearOutput(serializers.Serializer[Any]):
+    year = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=HolidayYearStatus.choices)
+    source = serializers.CharField(allow_blank=True)
+
+
 class CalendarOutput(serializers.ModelSerializer[BusinessCalendar]):
     intervals = WorkingIntervalOutput(many=True, read_only=True)
+    holiday_years = serializers.SerializerMethodField(
+        help_text="Public-holiday status of last year, this year and the next two: official, "
+        "provisional (computed from the statutory list), missing, or n/a (7×24)."
+    )
+
+    @extend_schema_field(HolidayYearOutput(many=True))
+    def get_holiday_years(self, calendar: BusinessCalendar) -> list[dict[str, Any]]:
+        from sasms.sla.selectors import year_statuses
+
+        this_year = datetime.date.today().year
+        statuses = year_statuses(calendar, range(this_year - 1, this_year + 3))
+        return [row._asdict() for row in statuses.values()]
 
     class Meta:
         model = BusinessCalendar
@@ -70,6 +90,7 @@ class CalendarOutput(serializers.ModelSerializer[BusinessCalendar]):
             "version",
             "updated_at",
             "intervals",
+            "holiday_years",
         ]
         read_only_fields = fields
 

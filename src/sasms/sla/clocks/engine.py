@@ -70,6 +70,8 @@ class Clock:
     changed: bool = False
     # A new cycle or target resets the escalation steps already fired.
     reset_steps: bool = False
+    # What the last due time was computed on; the next ledger entry records it.
+    computed_on: dict[str, Any] = field(default_factory=dict)
 
     @property
     def target(self) -> datetime.timedelta:
@@ -95,11 +97,23 @@ class Clock:
         return specs.due_at(calendar_id=self.calendar_id, start=self.segment_start, duration=remaining)
 
     def _log(self, at: datetime.datetime, kind: str, reason: str = "", **data: Any) -> None:
+        if self.computed_on:
+            data = {**self.computed_on, **data}
+            self.computed_on = {}
         self.new_entries.append(Entry(at, kind, minutes(self.consumed), self.target_minutes, reason, data))
         self.changed = True
 
     def _recompute_due(self) -> None:
         self.due_at = self.instant_at_used(self.target)
+        self.computed_on = {}
+        stamp = specs.last_stamp(self.calendar_id)
+        if stamp is not None and self.due_at is not None and self.segment_start is not None:
+            # The ledger says which calendar version the due time came from, and whether it
+            # rests on provisional public holidays (see sasms.sla.models.HolidayYear).
+            self.computed_on["calendar_version"] = stamp.version
+            provisional = stamp.provisional_between(self.segment_start, self.due_at)
+            if provisional:
+                self.computed_on["provisional_years"] = provisional
 
     # --- transitions ------------------------------------------------------------------------
 
@@ -175,6 +189,25 @@ class Clock:
             self.reset_steps = True
         self._recompute_due()
         self._log(at, ClockEntryKind.RETARGETED, reason, previous=previous)
+
+    def recalculate(self, at: datetime.datetime, reason: str, **data: Any) -> None:
+        """The calendar's days changed under a running clock: the same business time used, the due
+        time counted again on the new days. A breach already recorded stands (its warnings went
+        out), and so do the escalation steps fired: they are not sent twice."""
+        if self.state != ClockState.RUNNING or self.segment_start is None or self.breached_at is not None:
+            return
+        previous = self.due_at
+        self._recompute_due()
+        if self.due_at != previous:
+            self._log(
+                at,
+                ClockEntryKind.RETARGETED,
+                reason,
+                previous_due=previous.isoformat() if previous is not None else None,
+                **data,
+            )
+        else:
+            self.computed_on = {}
 
     def next_cycle(self, at: datetime.datetime, reason: str) -> None:
         """The update clock: an update meets this cycle and the next one starts at once."""

@@ -49,7 +49,7 @@ def _statuses(ticket: Ticket) -> list[tuple[str, str]]:
 def test_scheduling_assigns_the_request_to_the_visit_engineer(
     ticket: Ticket, field_engineer: User, dispatcher: User
 ) -> None:
-    assert ticket.assignee_id is None
+    assert Ticket.objects.get(pk=ticket.pk).assignee_id is None
     _schedule(ticket, field_engineer, dispatcher)
     ticket.refresh_from_db()
     assert (ticket.assignee_id, ticket.status) == (field_engineer.pk, Status.ASSIGNED)

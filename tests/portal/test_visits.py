@@ -82,10 +82,10 @@ def test_the_request_page_shows_each_visit_with_customer_facing_fields_only(
         assert reverse("portal:visit_report", args=[finished_visit.ticket.number, finished_visit.pk]) in page
     customer_user.language = "en"
     customer_user.save(update_fields=["language"])
-    page = client_for(customer_user).get(
+    response = client_for(customer_user).get(
         reverse("portal:request_detail", args=[finished_visit.ticket.number])
     )
-    text = page.content.decode()
+    text = response.content.decode()
     assert "Engineer on the way" in text
     assert "Engineer checked in on site" in text
 

@@ -224,7 +224,7 @@ def check_in(
     reason = clean_text(reason, field="reason", limit=2000)
     limit = max_check_in_distance_m()
     far = distance is not None and distance > limit
-    if far and not reason:
+    if distance is not None and far and not reason:
         message = _(
             "You are %(km)s km from the site (more than %(limit)s km). Say why you check in here."
         ) % {"km": f"{distance / 1000:.1f}", "limit": f"{limit / 1000:g}"}

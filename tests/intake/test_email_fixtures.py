@@ -113,7 +113,13 @@ def test_zimbra_forward_with_attached_message():
     assert message.in_reply_to == "649983063.377570.1488812041831.JavaMail.zimbra@zedcore.com"
     assert message.thread_topic == "Test 5"
     assert message.thread_index == "BsIxD6EDQhVNqaTfcPN/d36x7UYGq6dRLyIX"
-    assert message.text == "An RFC 822 forward with a HTML body"
+    # The forwarded message is read: its text follows the forwarder's own, under a forward header
+    # that keeps it in the new text (a forward's content is what the customer sends us).
+    assert message.text.startswith("An RFC 822 forward with a HTML body\n\n---------- Forwarded message")
+    assert "Subject: Test 5\n" in message.text
+    assert "From: Example Name <example@example.com>" in message.text
+    assert message.text.endswith("filler filler filler filler filler filler filler filler filler.")
+    assert "An original PLAIN TEXT message body" in message.new_text
     [attached] = message.attachments
     assert attached.declared_content_type == "message/rfc822"
     assert attached.filename.endswith(".eml")

@@ -11,6 +11,7 @@ import base64
 import binascii
 import codecs
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 from charset_normalizer import from_bytes
@@ -144,7 +145,7 @@ def raw_header_text(
     """Turn a raw header value (8-bit bytes smuggled as surrogate escapes) into real text.
 
     The stdlib parser keeps undecodable header bytes as ``\\udcXX`` surrogates; a Chinese client
-    that writes GB2312 bytes straight into ``Subject:`` needs them re-decoded as GB18030.
+    that writes GB2312 bytes straight into ``Subject:`` needs them re-decoded (see ``decode_raw_header``).
     """
     try:
         data = value.encode("ascii", "surrogateescape")
@@ -154,7 +155,111 @@ def raw_header_text(
     if data.isascii():
         return value
     note("raw_8bit_header", f"{what}: 8-bit bytes without RFC 2047 encoding")
-    return decode_bytes(data, None, hints=hints, note=note, what=what)
+    return decode_raw_header(data, hints=hints, note=note, what=what)
+
+
+# The legacy charsets a raw 8-bit header is written in by the clients we hear from. GB18030 is the
+# superset of GBK and GB2312, so it stands for all three; HKSCS and CP932 likewise extend Big5 and
+# Shift_JIS with the characters Hong Kong and Windows clients actually send.
+_HEADER_CANDIDATES = ("gb18030", "big5hkscs", "cp932")
+_DETECTOR_NAMES = {"gb18030": "gb18030", "big5": "big5hkscs", "cp932": "cp932", "shift_jis": "cp932"}
+_SINGLE_BYTE = frozenset(
+    {"cp1252", "latin_1", "iso8859_15", "cp1251", "cp1250", "koi8_r", "cp1256", "cp1253", "cp1254"}
+)
+
+
+def _is_common(char: str, codec: str) -> bool:
+    """Is ``char`` among the everyday characters of ``codec``'s own language?
+
+    Any double-byte string decodes in all three CJK codecs; the wrong reading gives rare characters
+    (GBK extension rows, Big5's less-frequent block, kana in Chinese text), the right one common ones.
+    """
+    if codec == "gb18030":
+        code = char.encode("gb18030")
+        if len(code) != 2 or code[1] < 0xA1:
+            return False  # four-byte or GBK-extension: rare in everyday text
+        return code[0] in (0xA1, 0xA3) or 0xB0 <= code[0] <= 0xD7  # punctuation, full-width, level 1
+    if codec == "big5hkscs":
+        try:
+            code = char.encode("big5hkscs")
+        except UnicodeEncodeError:
+            return False
+        # Symbols (rows A1, A2) and the 5,401 frequently used characters.
+        return len(code) == 2 and (code[0] in (0xA1, 0xA2) or 0xA440 <= (code[0] << 8 | code[1]) <= 0xC67E)
+    if "\u3041" <= char <= "\u30ff":  # hiragana and katakana: Japanese beyond doubt
+        return True
+    try:
+        lead = char.encode("cp932")[0]
+    except UnicodeEncodeError:
+        return False
+    return lead == 0x81 or 0x88 <= lead <= 0x98  # symbols, JIS level-1 kanji
+
+
+def _share_common(text: str, codec: str) -> float:
+    wide = [char for char in text if ord(char) >= 0x80]
+    if not wide:
+        return 0.0
+    if any(unicodedata.category(char) in ("Cc", "Cn", "Co", "Cs") for char in wide):
+        return -1.0  # control, unassigned or private-use characters: a wrong reading
+    return sum(1 for char in wide if _is_common(char, codec)) / len(wide)
+
+
+def decode_raw_header(
+    data: bytes, *, hints: Iterable[str] = (), note: Note = _ignore, what: str = "header"
+) -> str:
+    """Decode 8-bit header bytes that carry no charset, by evidence, never to replacement characters.
+
+    Order: valid multi-byte UTF-8; the charset the message declares for its body (the client wrote
+    both); then the CJK charsets, judged by how everyday their readings are, a restricted statistical
+    detector breaking ties, and GB18030 (the superset of GBK and GB2312) preferred over Big5 and
+    Shift_JIS. An unrestricted detector would read short GBK as Cyrillic or Arabic mojibake.
+    """
+    if _looks_like_multibyte_utf8(data):
+        return data.decode("utf-8")
+    readings: dict[str, str] = {}
+    for codec in _HEADER_CANDIDATES:
+        try:
+            readings[codec] = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    shares = {codec: _share_common(text, codec) for codec, text in readings.items()}
+    best_share = max(shares.values(), default=-1.0)
+    for hint in hints:
+        codec = normalise_charset(hint)
+        if codec is None or codec in ("utf-8", "ascii"):
+            continue
+        codec = {"big5": "big5hkscs", "shift_jis": "cp932"}.get(codec, codec)
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        share = shares.get(codec, _share_common(text, codec))
+        # A Latin label on the body says little about CJK bytes in the subject; take it only when
+        # no CJK reading is convincing.
+        if codec in _SINGLE_BYTE and best_share >= 0.8:
+            continue
+        if share >= 0 and (codec in readings or codec in _SINGLE_BYTE or share > 0):
+            return text
+    if readings:
+        # Equally everyday readings: GB18030 first (GB2312's level 1 is the stricter test and the
+        # likeliest charset here), the detector choosing between the others.
+        detected = from_bytes(data, cp_isolation=["gb18030", "big5", "cp932", "utf_8"]).best()
+        pick = _DETECTOR_NAMES.get(detected.encoding, "") if detected is not None else ""
+        order = [codec for codec in ("gb18030", pick) if codec in readings]
+        order += [codec for codec in _HEADER_CANDIDATES if codec in readings and codec not in order]
+        chosen = max(order, key=lambda codec: shares[codec])  # max keeps the first of equals
+        if shares[chosen] >= 0:
+            if chosen != "gb18030":
+                note("charset_guessed", f"{what}: charset guessed as {chosen}")
+            return readings[chosen]
+    # Truncated or corrupt bytes: drop what no charset can read rather than store U+FFFD; the raw
+    # bytes stay in the stored message.
+    note("charset_undecodable", f"{what}: undecodable bytes dropped")
+    for codec in ("utf-8", *_HEADER_CANDIDATES):
+        text = data.decode(codec, errors="ignore")
+        if _share_common(text, codec) >= 0.5 or codec == "cp932":
+            return text
+    return data.decode("gb18030", errors="ignore")  # pragma: no cover - loop always returns
 
 
 # The encoded text is printable ASCII by definition (RFC 2047 §2); anything else is not a word.

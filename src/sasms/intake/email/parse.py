@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes
@@ -17,7 +18,9 @@ from email.policy import compat32
 from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 
 import filetype  # type: ignore[import-untyped]
+import tnefparse  # type: ignore[import-untyped]
 
+from sasms.intake.email.bounce import Bounce, read_bounce
 from sasms.intake.email.classify import classify
 from sasms.intake.email.decode import Note, decode_bytes, decode_header, decode_words, raw_header_text
 from sasms.intake.email.text import html_to_text, strip_quoted, unflow
@@ -26,6 +29,13 @@ SR_NUMBER = re.compile(r"(?<![A-Za-z0-9])SR(\d{13})(?!\d)", re.I)
 _MSG_ID = re.compile(r"<([^<>\s]+)>")
 # Guard against pathological input (a million MIME parts) without refusing ordinary big mail.
 MAX_PARTS = 500
+# A forward of a forward of a forward is still read; deeper nesting stays an attached .eml only.
+MAX_FORWARD_DEPTH = 3
+TNEF_SIGNATURE = b"\x78\x9f\x3e\x22"
+# Detached signatures say nothing to a service desk; the signed body itself is read as usual.
+_SIGNATURES = frozenset(
+    {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +83,7 @@ class InboundEmail:
     is_bounce: bool
     is_loop: bool
     problems: tuple[Problem, ...]
+    bounce: Bounce | None = None  # what a bounce reports (failed addresses, the returned message)
 
     @property
     def thread_ids(self) -> tuple[str, ...]:
@@ -164,7 +175,7 @@ def _charset_hints(msg: Message) -> list[str]:
     return hints
 
 
-def _filename(part: Message, index: int, note: Note) -> str:
+def _filename(part: Message, index: int, note: Note, hints: Iterable[str] = ()) -> str:
     raw: object = part.get_param("filename", header="content-disposition")
     if raw is None:
         raw = part.get_param("name")
@@ -178,7 +189,9 @@ def _filename(part: Message, index: int, note: Note) -> str:
         else:
             name = _decode_name(data, str(charset or "utf-8"), note)
     elif isinstance(raw, str):
-        name = decode_words(raw_header_text(collapse_rfc2231_value(raw), note=note), note=note)
+        name = decode_words(
+            raw_header_text(collapse_rfc2231_value(raw), hints=hints, note=note, what="filename"), note=note
+        )
     else:
         name = ""
     # Keep only the last path element and no control characters: the name will be shown and saved.
@@ -248,36 +261,47 @@ def _payload(part: Message, note: Note) -> bytes:
     return data if isinstance(data, bytes) else b""
 
 
+@dataclass
+class _Body:
+    texts: list[str] = field(default_factory=list)
+    htmls: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    forwards: list[str] = field(default_factory=list)  # text of attached messages, read after the body
+
+
 def _read_part(
-    part: Message,
-    index: int,
-    top: Message,
-    hints: list[str],
-    note: Note,
-    body: tuple[list[str], list[str], list[Attachment]],
+    part: Message, index: int, top: Message, hints: list[str], note: Note, body: _Body, depth: int
 ) -> None:
     """Add one leaf part to the text bodies, the HTML bodies or the attachments."""
-    texts, htmls, attachments = body
     for defect in part.defects:
         note("mime_defect", f"{part.get_content_type()}: {type(defect).__name__}")
     ctype = part.get_content_type()
+    if ctype in _SIGNATURES:
+        return
     disposition = (part.get_content_disposition() or "").lower()
     has_name = part.get_param("filename", header="content-disposition") or part.get_param("name")
     data = _payload(part, note)
+    if not data.strip() if ctype.startswith("text/") else not data:
+        return  # an empty part (a client's placeholder) is neither text nor a file
     if ctype in ("text/plain", "text/html") and disposition != "attachment" and not has_name:
         decoded = decode_bytes(data, part.get_content_charset(), hints=hints, note=note, what=ctype)
         if ctype == "text/plain" and str(part.get_param("format") or "").lower() == "flowed":
             decoded = unflow(decoded, delsp=str(part.get_param("delsp") or "").lower() == "yes")
-        (texts if ctype == "text/plain" else htmls).append(decoded)
+        (body.texts if ctype == "text/plain" else body.htmls).append(decoded)
         return
     if part is top and ctype.startswith("text/") and not has_name and disposition != "attachment":
         # A single-part message of some other text type (text/enriched, a bare text/foo): read it.
-        texts.append(decode_bytes(data, part.get_content_charset(), hints=hints, note=note, what=ctype))
+        body.texts.append(decode_bytes(data, part.get_content_charset(), hints=hints, note=note, what=ctype))
         return
-    filename = _filename(part, index, note)
+    filename = _filename(part, index, note, hints)
+    is_tnef = ctype in ("application/ms-tnef", "application/vnd.ms-tnef") or filename.lower() == "winmail.dat"
+    if is_tnef and data.startswith(TNEF_SIGNATURE) and _read_tnef(data, hints, note, body):
+        return
+    if ctype == "message/rfc822" and depth < MAX_FORWARD_DEPTH:
+        _read_forward(data, note, body, depth)
     content_ids = _message_ids(_raw(part, "Content-ID"))
     cid = content_ids[0] if content_ids else None
-    attachments.append(
+    body.attachments.append(
         Attachment(
             filename=filename,
             content_type=_sniff(data, ctype, filename),
@@ -291,6 +315,76 @@ def _read_part(
     )
 
 
+def _tnef_text(value: object, hints: list[str], note: Note, what: str) -> str:
+    if isinstance(value, bytes):
+        return decode_bytes(value.rstrip(b"\x00"), None, hints=hints, note=note, what=what)
+    return str(value or "").rstrip("\x00")
+
+
+def _read_tnef(data: bytes, hints: list[str], note: Note, body: _Body) -> bool:
+    """Unpack Outlook's winmail.dat into its body and real files; False leaves it attached as is."""
+    try:
+        tnef = tnefparse.TNEF(data, do_checksum=False)
+    except Exception as exc:  # a third-party decoder on hostile bytes: any failure keeps the file
+        note("tnef_unreadable", f"winmail.dat: {type(exc).__name__}")
+        return False
+    files: list[Attachment] = []
+    for number, item in enumerate(tnef.attachments, start=1):
+        content = bytes(item.data or b"")
+        if not content:
+            continue
+        raw_name: object = item.long_filename() if hasattr(item, "long_filename") else ""
+        try:
+            name = raw_name if isinstance(raw_name, str) else ""
+        except UnicodeDecodeError:  # pragma: no cover - long_filename decodes lazily in some versions
+            name = ""
+        if not name:
+            title = getattr(item, "_name", b"")
+            name = _tnef_text(title, hints, note, "TNEF attachment name") if title else ""
+        name = re.split(r"[\\/]", re.sub(r"[\x00-\x1f\x7f]", "", name))[-1].strip() or f"winmail-{number}.bin"
+        declared = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        files.append(
+            Attachment(
+                filename=name,
+                content_type=_sniff(content, declared, name),
+                declared_content_type=declared,
+                size=len(content),
+                data=content,
+            )
+        )
+    text = _tnef_text(tnef.body, hints, note, "TNEF body") if tnef.body else ""
+    html = _tnef_text(tnef.htmlbody, hints, note, "TNEF body") if tnef.htmlbody else ""
+    if not (files or text.strip() or html.strip()):
+        # Only a compressed RTF body (or nothing we can read): keep the file for a person to open.
+        note("tnef_unreadable", "winmail.dat: no readable body or attachments")
+        return False
+    if text.strip():
+        body.texts.append(text)
+    elif html.strip():
+        body.htmls.append(html)
+    body.attachments.extend(files)
+    return True
+
+
+def _read_forward(data: bytes, note: Note, body: _Body, depth: int) -> None:
+    """The text and files of an attached (forwarded) message become part of this one."""
+    inner = _parse(data, max_received=10_000, depth=depth + 1)
+    for problem in inner.problems:
+        note(problem.code, f"attached message: {problem.detail}")
+    lines = ["---------- Forwarded message ----------"]
+    if inner.sender is not None:
+        name = inner.sender.display_name
+        lines.append(f"From: {name} <{inner.sender.address}>" if name else f"From: {inner.sender.address}")
+    if inner.date is not None:
+        lines.append(f"Date: {inner.date.isoformat(sep=' ')}")
+    if inner.subject:
+        lines.append(f"Subject: {inner.subject}")
+    if inner.to:
+        lines.append("To: " + ", ".join(a.address for a in inner.to))
+    body.forwards.append("\n".join(lines) + "\n\n" + inner.text)
+    body.attachments.extend(inner.attachments)
+
+
 def parse_email(raw: bytes, *, max_received: int = 30) -> InboundEmail:
     """Parse one message. ``max_received`` Received headers or more mark it as a mail loop.
 
@@ -298,7 +392,7 @@ def parse_email(raw: bytes, *, max_received: int = 30) -> InboundEmail:
     (with an ``internal_error`` problem) so the message reaches triage instead of being lost.
     """
     try:
-        return _parse(raw, max_received=max_received)
+        return _parse(raw, max_received=max_received, depth=0)
     except Exception as exc:  # the contract is "never raise"; the problem names the cause
         return InboundEmail(
             message_id=None,
@@ -324,7 +418,7 @@ def parse_email(raw: bytes, *, max_received: int = 30) -> InboundEmail:
         )
 
 
-def _parse(raw: bytes, *, max_received: int) -> InboundEmail:
+def _parse(raw: bytes, *, max_received: int, depth: int) -> InboundEmail:
     collector = _Collector()
     note = collector.note
     try:
@@ -341,19 +435,18 @@ def _parse(raw: bytes, *, max_received: int) -> InboundEmail:
     if not senders:
         note("missing_from", "no usable From header")
 
-    texts: list[str] = []
-    htmls: list[str] = []
-    attachments: list[Attachment] = []
+    body = _Body()
     for index, part in enumerate(_leaves(msg, note), start=1):
         try:
-            _read_part(part, index, msg, hints, note, (texts, htmls, attachments))
+            _read_part(part, index, msg, hints, note, body, depth)
         except Exception as exc:  # one unreadable part must not lose the message
             note("part_unreadable", f"part {index} ({part.get_content_type()}): {type(exc).__name__}")
 
-    html = "\n".join(htmls) if htmls else None
-    text = "\n\n".join(t.strip("\n") for t in texts if t.strip())
+    html = "\n".join(body.htmls) if body.htmls else None
+    text = "\n\n".join(t.strip("\n") for t in body.texts if t.strip())
     if not text and html:
         text = html_to_text(html)
+    text = "\n\n".join(t for t in (text.strip("\n"), *(f.strip("\n") for f in body.forwards)) if t.strip())
     # Bare CRs survive from CRLF files whose last line had no newline; one line-end style for callers.
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
@@ -382,10 +475,19 @@ def _parse(raw: bytes, *, max_received: int) -> InboundEmail:
         text=text,
         html=html,
         new_text=strip_quoted(text),
-        attachments=tuple(attachments),
+        attachments=tuple(body.attachments),
         sr_number=f"SR{sr.group(1)}" if sr else None,
         is_auto_reply=flags.is_auto_reply,
         is_bounce=flags.is_bounce,
         is_loop=flags.is_loop,
         problems=tuple(collector.problems),
+        bounce=_bounce(msg, text, note) if flags.is_bounce and depth == 0 else None,
     )
+
+
+def _bounce(msg: Message, text: str, note: Note) -> Bounce | None:
+    try:
+        return read_bounce(msg, text=text)
+    except Exception as exc:  # a bounce we cannot read is still a bounce: it is ignored, not lost
+        note("bounce_unreadable", f"{type(exc).__name__}: {exc}")
+        return None

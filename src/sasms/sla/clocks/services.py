@@ -250,6 +250,9 @@ def _fire(ticket: Ticket, row: SlaClock, clock: Clock, step: Step, now: datetime
 def _change_request(ticket: Ticket, actions: set[str], *, reason: str) -> None:
     from sasms.tickets.services import assign_ticket, change_priority, change_tier
 
+    # An earlier step of the same sweep may have changed the request (tier, priority, status):
+    # each step starts from what the request is now, so two steps raise the tier twice.
+    ticket.refresh_from_db()
     if not ticket.is_open:
         return
     if EscalationAction.ESCALATE_MANAGEMENT in actions:
@@ -263,9 +266,13 @@ def _change_request(ticket: Ticket, actions: set[str], *, reason: str) -> None:
         index = order.index(ticket.priority)
         if index > 0:
             change_priority(actor=None, ticket=ticket, priority=order[index - 1], reason=reason)
-    if EscalationAction.REASSIGN in actions and ticket.assignee_id is not None:
+    if EscalationAction.REASSIGN in actions:
         ticket.refresh_from_db()
-        if ticket.status not in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED):
+        if ticket.assignee_id is not None and ticket.status not in (
+            Status.RESOLVED,
+            Status.CLOSED,
+            Status.CANCELLED,
+        ):
             assign_ticket(actor=None, ticket=ticket, assignee=None)
 
 

@@ -19,6 +19,8 @@ from email import message_from_bytes, message_from_string
 from email.message import Message
 from email.policy import compat32
 
+from sasms.intake.email.decode import decode_header
+
 _MSG_ID = re.compile(r"<([^<>\s]+)>")
 _ADDRESS = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+\.[^\s<>\"'(),;:]+")
 _STATUS = re.compile(r"\b([245])\.\d{1,3}\.\d{1,3}\b")
@@ -61,6 +63,11 @@ class Bounce:
     def original_header(self, name: str) -> str | None:
         wanted = name.lower()
         return next((value for key, value in self.original_headers if key.lower() == wanted), None)
+
+
+def _raw_header(msg: Message, name: str) -> str | None:
+    wanted = name.lower()
+    return next((str(v) for k, v in msg.raw_items() if k.lower() == wanted), None)
 
 
 def _ids(value: str | None) -> list[str]:
@@ -151,6 +158,9 @@ def read_bounce(msg: Message, *, text: str) -> Bounce:
             returned = _returned_from_part(part)
     if returned is None:
         returned = _returned_from_text(text)
+    # The server's own words end where the copy of the returned message begins.
+    separator = _COPY_SEPARATOR.search(text)
+    text = text[: separator.start()] if separator is not None else text
     for value in msg.get_all("X-Failed-Recipients") or []:
         for address in str(value).split(","):
             cleaned = _clean_address(address)
@@ -175,7 +185,7 @@ def read_bounce(msg: Message, *, text: str) -> Bounce:
             for ref in _ids(" ".join(str(v) for v in returned.get_all(name) or [])):
                 if ref not in references:
                     references.append(ref)
-        subject = str(returned.get("Subject") or "")
+        subject = decode_header(_raw_header(returned, "Subject"), what="returned Subject")
         if not recipients:
             # A single-recipient original names the failed address.
             to = [_clean_address(a) for a in str(returned.get("To") or "").split(",")]
@@ -210,13 +220,14 @@ def _prose_recipients(text: str) -> list[str]:
 
 
 def _prose_reason(text: str, recipients: list[str]) -> str:
-    """The line after the failed address in a plain-text bounce (qmail and Exim put the reason there)."""
+    """The reason under the failed address in a plain-text bounce (qmail and Exim put it there):
+    the line with an SMTP or status code when there is one, else the first line."""
     lines = text.splitlines()
     for index, line in enumerate(lines):
         if recipients and recipients[0] in line.lower():
-            for following in lines[index + 1 : index + 4]:
-                if following.strip():
-                    return following.strip()
+            following = [f.strip() for f in lines[index + 1 : index + 5] if f.strip()]
+            coded = [f for f in following if _STATUS.search(f) or re.match(r"[45]\d\d\b", f)]
+            return (coded or following or [""])[0]
     return ""
 
 

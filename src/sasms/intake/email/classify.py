@@ -62,7 +62,9 @@ def is_bounce(msg: Message, subject: str, sender: str) -> bool:
         report_type = msg.get_param("report-type")
         if isinstance(report_type, str) and report_type.lower() == "delivery-status":
             return True
-    if msg.get("X-Failed-Recipients") is not None:
+    # Exchange and Office 365 mark their non-delivery reports; their In-Reply-To names our message,
+    # so the subject rule below (which spares replies) would not catch them.
+    if msg.get("X-Failed-Recipients") is not None or msg.get("X-MS-Exchange-Message-Is-Ndr") is not None:
         return True
     if _BOUNCE_SENDERS.match(sender):
         return True

@@ -16,9 +16,11 @@ from email import message_from_bytes
 from email.message import Message
 from email.policy import compat32
 from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
+from typing import Any
 
 import filetype  # type: ignore[import-untyped]
 import tnefparse  # type: ignore[import-untyped]
+from tnefparse import properties as tnef_properties  # type: ignore[import-untyped]
 
 from sasms.intake.email.bounce import Bounce, read_bounce
 from sasms.intake.email.classify import classify
@@ -31,6 +33,8 @@ _MSG_ID = re.compile(r"<([^<>\s]+)>")
 MAX_PARTS = 500
 # A forward of a forward of a forward is still read; deeper nesting stays an attached .eml only.
 MAX_FORWARD_DEPTH = 3
+_ENTITIES = {"&nbsp;": " ", "&gt;": ">", "&lt;": "<", "&quot;": '"', "&amp;": "&"}
+_ENTITY = re.compile("|".join(_ENTITIES))
 TNEF_SIGNATURE = b"\x78\x9f\x3e\x22"
 # Detached signatures say nothing to a service desk; the signed body itself is read as usual.
 _SIGNATURES = frozenset(
@@ -175,10 +179,27 @@ def _charset_hints(msg: Message) -> list[str]:
     return hints
 
 
+def _raw_param(part: Message, header: str, name: str) -> str | None:
+    """A plain ``name=value`` parameter with its 8-bit bytes kept as surrogate escapes.
+
+    ``get_param`` turns raw 8-bit bytes into U+FFFD before we could decode them by their charset.
+    """
+    value = _raw(part, header)
+    if value is None or value.isascii():
+        return None
+    match = re.search(rf'(?:^|;)\s*{name}\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]+)', value, re.I)
+    if match is None:
+        return None
+    found = match.group(1)
+    return found[1:-1].replace('\\"', '"') if found.startswith('"') else found
+
+
 def _filename(part: Message, index: int, note: Note, hints: Iterable[str] = ()) -> str:
-    raw: object = part.get_param("filename", header="content-disposition")
+    raw: object = _raw_param(part, "Content-Disposition", "filename") or part.get_param(
+        "filename", header="content-disposition"
+    )
     if raw is None:
-        raw = part.get_param("name")
+        raw = _raw_param(part, "Content-Type", "name") or part.get_param("name")
     if isinstance(raw, tuple):
         # RFC 2231 (charset, language, value); an invalid byte for the charset must not raise.
         charset, _lang, value = raw
@@ -267,6 +288,8 @@ class _Body:
     htmls: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     forwards: list[str] = field(default_factory=list)  # text of attached messages, read after the body
+    # The body inside winmail.dat repeats the message's own text part; read only when there is none.
+    fallback_texts: list[str] = field(default_factory=list)
 
 
 def _read_part(
@@ -287,6 +310,9 @@ def _read_part(
         decoded = decode_bytes(data, part.get_content_charset(), hints=hints, note=note, what=ctype)
         if ctype == "text/plain" and str(part.get_param("format") or "").lower() == "flowed":
             decoded = unflow(decoded, delsp=str(part.get_param("delsp") or "").lower() == "yes")
+        if ctype == "text/plain" and "&nbsp;" in decoded:
+            # QQ Mail and Foxmail derive the plain part from their HTML and leave its entities in.
+            decoded = _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], decoded)
         (body.texts if ctype == "text/plain" else body.htmls).append(decoded)
         return
     if part is top and ctype.startswith("text/") and not has_name and disposition != "attachment":
@@ -315,33 +341,44 @@ def _read_part(
     )
 
 
-def _tnef_text(value: object, hints: list[str], note: Note, what: str) -> str:
+def _tnef_text(value: object, codepage: str | None, hints: list[str], note: Note, what: str) -> str:
     if isinstance(value, bytes):
-        return decode_bytes(value.rstrip(b"\x00"), None, hints=hints, note=note, what=what)
+        return decode_bytes(value.rstrip(b"\x00"), codepage, hints=hints, note=note, what=what)
     return str(value or "").rstrip("\x00")
 
 
+def _tnef_name(item: Any, number: int, codepage: str | None, hints: list[str], note: Note) -> str:
+    # The long (MAPI) name is Unicode already; the short title is bytes in the sender's code page,
+    # which tnefparse would decode as UTF-8.
+    long_name = next(
+        (
+            a.data
+            for a in getattr(item, "mapi_attrs", ())
+            if a.name == tnef_properties.MAPI_ATTACH_LONG_FILENAME
+        ),
+        None,
+    )
+    title = long_name if long_name is not None else getattr(item, "_name", b"")
+    name = _tnef_text(title, codepage, hints, note, "TNEF attachment name") if title else ""
+    name = re.split(r"[\\/]", re.sub(r"[\x00-\x1f\x7f]", "", name))[-1].strip()
+    return name or f"winmail-{number}.bin"
+
+
 def _read_tnef(data: bytes, hints: list[str], note: Note, body: _Body) -> bool:
-    """Unpack Outlook's winmail.dat into its body and real files; False leaves it attached as is."""
+    """Unpack Outlook's winmail.dat into its real files (and its body, used when the message has no
+    other text); False leaves the file attached as it came."""
     try:
         tnef = tnefparse.TNEF(data, do_checksum=False)
     except Exception as exc:  # a third-party decoder on hostile bytes: any failure keeps the file
         note("tnef_unreadable", f"winmail.dat: {type(exc).__name__}")
         return False
+    codepage = tnef.codepage if isinstance(tnef.codepage, str) else None
     files: list[Attachment] = []
     for number, item in enumerate(tnef.attachments, start=1):
         content = bytes(item.data or b"")
         if not content:
             continue
-        raw_name: object = item.long_filename() if hasattr(item, "long_filename") else ""
-        try:
-            name = raw_name if isinstance(raw_name, str) else ""
-        except UnicodeDecodeError:  # pragma: no cover - long_filename decodes lazily in some versions
-            name = ""
-        if not name:
-            title = getattr(item, "_name", b"")
-            name = _tnef_text(title, hints, note, "TNEF attachment name") if title else ""
-        name = re.split(r"[\\/]", re.sub(r"[\x00-\x1f\x7f]", "", name))[-1].strip() or f"winmail-{number}.bin"
+        name = _tnef_name(item, number, codepage, hints, note)
         declared = mimetypes.guess_type(name)[0] or "application/octet-stream"
         files.append(
             Attachment(
@@ -352,16 +389,16 @@ def _read_tnef(data: bytes, hints: list[str], note: Note, body: _Body) -> bool:
                 data=content,
             )
         )
-    text = _tnef_text(tnef.body, hints, note, "TNEF body") if tnef.body else ""
-    html = _tnef_text(tnef.htmlbody, hints, note, "TNEF body") if tnef.htmlbody else ""
+    text = _tnef_text(tnef.body, codepage, hints, note, "TNEF body") if tnef.body else ""
+    html = _tnef_text(tnef.htmlbody, codepage, hints, note, "TNEF body") if tnef.htmlbody else ""
     if not (files or text.strip() or html.strip()):
         # Only a compressed RTF body (or nothing we can read): keep the file for a person to open.
         note("tnef_unreadable", "winmail.dat: no readable body or attachments")
         return False
     if text.strip():
-        body.texts.append(text)
+        body.fallback_texts.append(text)
     elif html.strip():
-        body.htmls.append(html)
+        body.fallback_texts.append(html_to_text(html))
     body.attachments.extend(files)
     return True
 
@@ -442,6 +479,8 @@ def _parse(raw: bytes, *, max_received: int, depth: int) -> InboundEmail:
         except Exception as exc:  # one unreadable part must not lose the message
             note("part_unreadable", f"part {index} ({part.get_content_type()}): {type(exc).__name__}")
 
+    if not body.texts and not body.htmls:
+        body.texts.extend(body.fallback_texts)
     html = "\n".join(body.htmls) if body.htmls else None
     text = "\n\n".join(t.strip("\n") for t in body.texts if t.strip())
     if not text and html:

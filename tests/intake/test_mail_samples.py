@@ -1,0 +1,327 @@
+"""Composed messages (tests/intake/mail_samples/) for the classes the real-world corpus lacks: raw 8-bit
+CJK headers, Chinese clients' replies, each bounce style, TNEF, forwards, empty parts, S/MIME."""
+
+import struct
+from pathlib import Path
+
+import pytest
+
+from sasms.intake.email import InboundEmail, parse_email
+from sasms.intake.email.decode import decode_raw_header
+
+SAMPLES = Path(__file__).parent / "mail_samples"
+NOTIFY_ID = "sasms.41.977.5e0c1d2b3a49@sasms.example"
+
+
+def sample(name: str) -> bytes:
+    return (SAMPLES / name).read_bytes()
+
+
+def load(name: str) -> InboundEmail:
+    return parse_email(sample(name))
+
+
+def codes(message: InboundEmail) -> set[str]:
+    return {p.code for p in message.problems}
+
+
+def all_text(message: InboundEmail) -> str:
+    names = " ".join(a.filename for a in message.attachments)
+    sender = message.sender.display_name if message.sender else ""
+    return f"{message.subject} {sender} {message.text} {names}"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.eml")))
+def test_no_sample_decodes_to_replacement_characters(name: str):
+    message = load(name)
+    assert "\ufffd" not in all_text(message)
+    assert not {"internal_error", "part_unreadable", "charset_undecodable"} & codes(message)
+
+
+# --- Raw 8-bit headers ------------------------------------------------------------------------------
+
+
+def test_raw_gb18030_subject_and_name_from_webmail():
+    message = load("raw8bit-gb18030-subject-webmail.eml")
+    # € and 䶮 exist only in GB18030, not in GB2312 or GBK: the superset was used.
+    assert message.subject == "机房B 服务器RAID卡报警（紧急）€ 请尽快安排工程师"
+    assert message.sender is not None
+    assert message.sender.display_name == "李䶮"
+    assert "raw_8bit_header" in codes(message)
+
+
+def test_raw_gbk_name_subject_and_attachment_filename():
+    message = load("raw8bit-gbk-from-and-filename.eml")
+    assert message.subject == "故障日志"
+    assert message.sender is not None
+    assert message.sender.display_name == "王伟（运维部）"
+    [log] = message.attachments
+    assert log.filename == "服务器日志.txt"
+    assert log.data.startswith(b"2026-12-01 08:59:12 iLO")
+
+
+def test_raw_big5_subject_follows_the_declared_body_charset():
+    message = load("raw8bit-big5-subject.eml")
+    assert message.subject == "回覆：伺服器硬碟故障請盡快處理"
+    assert message.sender is not None
+    assert message.sender.display_name == "陳志明"
+    assert message.text == "第二台伺服器的硬碟亮紅燈，麻煩派工程師。"
+
+
+def test_raw_big5_subject_without_any_declared_charset():
+    # Read as GB18030 these bytes are valid but rare characters (狝竟祑盒...): evidence picks Big5.
+    message = load("raw8bit-big5-subject-ascii-body.eml")
+    assert message.subject == "伺服器硬碟故障請盡快處理"
+    assert message.sender is not None
+    assert message.sender.display_name == "陳志明"
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("服务器硬盘故障，请尽快处理", "gb2312"),
+        ("回复：关于DL380服务器内存报错的问题", "gbk"),
+        ("Re: RAID 卡报警 — 紧急", "gb18030"),
+        ("王伟", "gbk"),
+        ("伺服器硬碟故障請盡快處理", "big5"),
+        ("陳大文", "big5"),
+        ("サーバーのディスク障害", "shift_jis"),
+        ("田中太郎", "cp932"),
+        ("Überprüfung 服务器", "utf-8"),
+    ],
+)
+def test_raw_header_bytes_are_decoded_by_evidence(text: str, codec: str):
+    assert decode_raw_header(text.encode(codec)) == text
+
+
+def test_declared_charset_decides_between_equally_plausible_readings():
+    data = "報價單".encode("big5")  # as GB18030 these three characters are everyday too
+    assert decode_raw_header(data, hints=["big5"]) == "報價單"
+    assert decode_raw_header("报价单".encode("gbk"), hints=["gb2312"]) == "报价单"
+
+
+def test_truncated_header_bytes_drop_the_broken_byte_not_into_replacement_characters():
+    data = "服务器故障".encode("gbk")[:-1]
+    decoded = decode_raw_header(data)
+    assert decoded.startswith("服务器故")
+    assert "\ufffd" not in decoded
+
+
+# --- Replies from Chinese clients: only the new text ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "new_text"),
+    [
+        ("foxmail-reply-gb2312.eml", "硬盘已经收到，今天下午可以安排上门。\n\n\n\nwang.wei@a.example"),
+        ("qqmail-reply-gb18030.eml", "已经换好了，谢谢！"),
+        ("netease163-reply-gbk.eml", "换好了，服务器已经恢复正常，可以关单。"),
+    ],
+)
+def test_chinese_client_replies_are_cut_at_their_quote_separator(name: str, new_text: str):
+    message = load(name)
+    assert message.in_reply_to == NOTIFY_ID
+    assert message.subject.endswith("[SR2612010000041] 服务器硬盘故障 disk 3 failed")
+    assert message.new_text == new_text
+    assert "备件已发出" in message.text  # the quoted history is still in the full text
+    assert message.should_open_ticket
+
+
+def test_qq_plain_part_entities_are_read_as_characters():
+    message = load("qqmail-reply-gb18030.eml")
+    assert "&nbsp;" not in message.text
+    assert "------------------ 原始邮件 ------------------" in message.text
+    assert '发件人: "SASMS 服务台" <support@sasms.example>;' in " ".join(message.text.split())
+
+
+@pytest.mark.parametrize(
+    "name", ["foxmail-reply-gb2312.eml", "qqmail-reply-gb18030.eml", "netease163-reply-gbk.eml"]
+)
+def test_html_only_variant_of_each_reply_is_cut_too(name: str):
+    # Some of these clients send HTML only; the quote block survives the HTML-to-text step.
+    raw = sample(name)
+    message = parse_email(raw)
+    assert message.html is not None
+    html_only = parse_email(_html_only(raw))
+    assert html_only.text
+    assert "备件已发出" not in html_only.new_text
+    assert html_only.new_text.splitlines()[0] == message.new_text.splitlines()[0]
+
+
+def _html_only(raw: bytes) -> bytes:
+    """The same message without its text/plain alternative."""
+    from email import message_from_bytes
+    from email.policy import compat32
+
+    msg = message_from_bytes(raw, policy=compat32)
+    payload = msg.get_payload()
+    assert isinstance(payload, list)
+    msg.set_payload([p for p in payload if p.get_content_type() != "text/plain"])
+    return msg.as_bytes()
+
+
+# --- Bounces ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "recipient", "status", "original"),
+    [
+        (
+            "bounce-office365-ndr.eml",
+            "zhang.san@b.example",
+            "5.1.10",
+            "sasms.41.978.9b1c7d02e4f5@sasms.example",
+        ),
+        ("bounce-qmail.eml", "li.si@b.example", "5.1.1", "sasms.41.979.1f2e3d4c5b6a@sasms.example"),
+        ("bounce-exim.eml", "chen.wu@c.example", "5.1.1", "sasms.41.980.2a3b4c5d6e7f@sasms.example"),
+        (
+            "bounce-postfix-rfc822.eml",
+            "zhou.liu@d.example",
+            "5.2.2",
+            "sasms.41.981.3b4c5d6e7f80@sasms.example",
+        ),
+    ],
+)
+def test_every_bounce_style_names_the_failed_address_and_the_returned_message(
+    name: str, recipient: str, status: str, original: str
+):
+    message = load(name)
+    assert message.is_bounce
+    assert not message.should_open_ticket
+    bounce = message.bounce
+    assert bounce is not None
+    assert bounce.recipients == (recipient,)
+    assert bounce.permanent
+    assert bounce.status == status
+    assert bounce.diagnostic
+    assert bounce.original_message_id == original
+    assert bounce.referenced_ids[0] == original
+    assert "sr2612010000041@sasms.example" in bounce.original_references
+    assert bounce.original_subject == "[SR2612010000041] 服务器硬盘故障 disk 3 failed"
+    assert bounce.original_header("X-SASMS-Ticket") == "SR2612010000041"
+
+
+def test_office365_ndr_threads_to_our_notification_itself():
+    message = load("bounce-office365-ndr.eml")
+    assert message.in_reply_to == "sasms.41.978.9b1c7d02e4f5@sasms.example"
+    assert message.subject.startswith("Undeliverable: [SR2612010000041]")
+
+
+def test_delayed_dsn_is_not_a_permanent_failure():
+    raw = (
+        sample("bounce-postfix-rfc822.eml")
+        .replace(b"Action: failed", b"Action: delayed")
+        .replace(b"Status: 5.2.2", b"Status: 4.4.1")
+    )
+    bounce = parse_email(raw).bounce
+    assert bounce is not None
+    assert bounce.recipients == ("zhou.liu@d.example",)
+    assert not bounce.permanent
+
+
+def test_qmail_transient_wording_is_not_permanent():
+    raw = (
+        sample("bounce-qmail.eml")
+        .replace(
+            b"This is a permanent error; I've given up. Sorry it didn't work out.",
+            b"This is a temporary error; I will keep retrying for a while.",
+        )
+        .replace(b"(#5.1.1)", b"(#4.4.1)")
+    )
+    bounce = parse_email(raw).bounce
+    assert bounce is not None
+    assert not bounce.permanent
+
+
+# --- TNEF, forwards, empty parts, signed mail --------------------------------------------------------
+
+
+def test_tnef_winmail_dat_is_unpacked_into_its_real_files():
+    message = load("outlook-tnef-two-files.eml")
+    assert message.subject == "巡检报告"
+    assert [(a.filename, a.content_type) for a in message.attachments] == [
+        ("report.pdf", "application/pdf"),
+        ("内存清单.csv", "text/csv"),
+    ]
+    assert message.attachments[1].data.decode("gbk").startswith("槽位,序列号,状态")
+    # The message's own text part is the body; the copy inside winmail.dat is not repeated.
+    assert message.text == "请见附件：巡检报告和内存更换清单。"
+
+
+def _tnef_attr(level: int, attr_id: int, data: bytes) -> bytes:
+    return struct.pack("<BII", level, attr_id, len(data)) + data + struct.pack("<H", sum(data) & 0xFFFF)
+
+
+def _winmail(body: bytes, files: list[tuple[bytes, bytes]]) -> bytes:
+    out = struct.pack("<IH", 0x223E9F78, 0x0001)
+    out += _tnef_attr(1, 0x00089006, struct.pack("<I", 0x00010000))  # attTnefVersion
+    out += _tnef_attr(1, 0x00069007, struct.pack("<II", 936, 0))  # attOemCodepage
+    out += _tnef_attr(1, 0x0002800C, body)  # attBody
+    for title, data in files:
+        out += _tnef_attr(2, 0x00069002, struct.pack("<HIHHI", 1, 0xFFFFFFFF, 0, 0, 0))  # attAttachRendData
+        out += _tnef_attr(2, 0x00018010, title + b"\x00")  # attAttachTitle
+        out += _tnef_attr(2, 0x0006800F, data)  # attAttachData
+    return out
+
+
+def test_single_part_tnef_message_takes_its_body_from_winmail_dat():
+    import base64
+
+    winmail = _winmail("电源模块坏了，照片见附件。".encode("gbk"), [(b"psu.txt", b"PSU 2 failed\n")])
+    raw = (
+        b"From: Zhang San <zhang.san@b.example>\r\nTo: support@sasms.example\r\nSubject: PSU\r\n"
+        b"Message-ID: <tnef-only@b.example>\r\nDate: Tue, 1 Dec 2026 03:12:44 +0000\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: application/ms-tnef; name="winmail.dat"\r\nContent-Transfer-Encoding: base64\r\n'
+        b'Content-Disposition: attachment; filename="winmail.dat"\r\n\r\n' + base64.encodebytes(winmail)
+    )
+    message = parse_email(raw)
+    assert message.text == "电源模块坏了，照片见附件。"
+    assert [(a.filename, a.data) for a in message.attachments] == [("psu.txt", b"PSU 2 failed\n")]
+
+
+def test_damaged_tnef_stays_an_attachment():
+    import base64
+
+    broken = _winmail(b"x", [])[:8] + b"\xff" * 3
+    raw = (
+        b"From: a@b.example\r\nSubject: t\r\nMIME-Version: 1.0\r\nContent-Type: application/ms-tnef\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.encodebytes(broken)
+    )
+    message = parse_email(raw)
+    [kept] = message.attachments
+    assert kept.data == broken
+    assert "tnef_unreadable" in codes(message)
+
+
+def test_forwarded_message_is_read_and_empty_part_is_not_an_attachment():
+    message = load("forward-attached-with-empty-part.eml")
+    assert message.subject == "Fwd: iLO 告警"
+    assert [a.filename for a in message.attachments] == ["iml.log", "ILO.eml"]
+    assert not any(a.size == 0 or a.filename.startswith("part-") for a in message.attachments)
+    assert message.text.startswith("请处理下面转发的告警。\n\n---------- Forwarded message ----------")
+    assert "From: 李四 <li.si@a.example>" in message.text
+    assert "Subject: iLO 告警" in message.text
+    assert message.text.endswith("DL380 的管理口告警：电源 2 失效。")
+    assert "电源 2 失效" in message.new_text  # a forward is the substance, never cut as a quote
+
+
+def test_empty_parts_of_any_type_are_dropped():
+    raw = (
+        b"From: a@b.example\r\nSubject: empty parts\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="XX"\r\n\r\n'
+        b"--XX\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+        b'--XX\r\nContent-Type: application/pdf; name="empty.pdf"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\n\r\n"
+        b"--XX\r\nContent-Type: image/png\r\n\r\n"
+        b"--XX\r\nContent-Type: text/html\r\n\r\n   \r\n"
+        b"--XX--\r\n"
+    )
+    message = parse_email(raw)
+    assert message.text == "hello"
+    assert message.attachments == ()
+
+
+def test_smime_signed_body_is_read_without_the_signature_file():
+    message = load("smime-signed-outlook.eml")
+    assert message.text == "Fan 4 on the server in rack D3 reports 0 RPM since this morning.\n\nZhou Liu"
+    assert message.attachments == ()

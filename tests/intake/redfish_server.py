@@ -78,3 +78,31 @@ def serve_mockup(root: Path, *, reject_login: bool = False) -> Iterator[tuple[st
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+class MockupFiles:
+    """A :class:`~sasms.intake.redfish.Transport` reading a mockup directory straight from disk.
+
+    The same URL-to-file mapping as the HTTP server, without sockets: for the report over every
+    mockup, where only the walk's outcome matters, not the client library's session handling.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def get(self, path: str) -> tuple[int, object]:
+        if "?" in path or not path.startswith("/redfish/v1"):
+            return 404, {"error": {"code": "Base.1.0.ResourceMissingAtURI"}}
+        relative = unquote(path[len("/redfish/v1") :]).strip("/")
+        target = (self.root / relative / "index.json").resolve()
+        if self.root not in target.parents and target != self.root / "index.json":
+            return 404, {}
+        if not target.is_file():
+            return 404, {"error": {"code": "Base.1.0.ResourceMissingAtURI"}}
+        try:
+            return 200, json.loads(target.read_bytes())
+        except ValueError:
+            return 200, None
+
+    def close(self) -> None:
+        return None

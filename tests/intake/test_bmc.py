@@ -24,6 +24,7 @@ from tests.intake.redfish_server import serve_mockup
 pytestmark = pytest.mark.corpus
 
 PSU = "/redfish/v1/Chassis/1U/PowerSubsystem/PowerSupplies/Bay1"
+PSU_INCIDENT = "part:3488247"  # a part's faults are grouped by its serial number
 
 
 @pytest.fixture
@@ -92,9 +93,10 @@ def test_faults_open_one_request_per_part_with_the_part_named(
     poll = poll_endpoint(endpoint)
     assert (poll.status, poll.error) == (PollStatus.FAULT, "")
     tickets = {t.component: t for t in Ticket.objects.filter(channel=Channel.BMC)}
-    # PSU, drive, the CPU temperature sensor, and the system's log ("Temperature threshold exceeded").
-    assert set(tickets) == {ComponentArea.PSU, ComponentArea.DISK, ComponentArea.CPU, ComponentArea.FAN}
-    assert len(poll.requests_opened) == 4
+    # PSU, drive and the CPU temperature sensor; the three critical log entries about that chassis's
+    # temperature describe the sensor's fault and join its request instead of opening a fourth.
+    assert set(tickets) == {ComponentArea.PSU, ComponentArea.DISK, ComponentArea.CPU}
+    assert len(poll.requests_opened) == 3
     psu = tickets[ComponentArea.PSU]
     assert psu.server == contoso
     assert psu.title == "Power Supply Bay 1 (PSU 1): Power supply 'PSU 1' has a predicted failure condition."
@@ -108,11 +110,12 @@ def test_faults_open_one_request_per_part_with_the_part_named(
         "3488247",
         FaultStatus.OPEN,
     )
-    # The three critical log entries are the system's: one request, priced P2, with the excerpt attached.
-    system = tickets[ComponentArea.FAN]
-    assert system.title == "System: Temperature threshold exceeded"
+    # The sensor's request holds the three critical log entries too: priced P2, with the excerpt attached.
+    system = tickets[ComponentArea.CPU]
+    assert system.title.startswith("CPU #1 Temperature: ")
     assert system.priority == Priority.P2
     assert BmcFault.objects.filter(ticket=system, status=FaultStatus.LOGGED).count() == 3
+    assert BmcFault.objects.filter(ticket=system, status=FaultStatus.OPEN).count() == 1
     [excerpt] = Attachment.objects.filter(ticket=system)
     assert excerpt.internal
     assert excerpt.original_name.startswith("bmc-log-437XR1138R2-")
@@ -126,7 +129,7 @@ def test_faults_open_one_request_per_part_with_the_part_named(
     # The next poll: the same faults, no new requests; the log entries are not news any more.
     again = poll_endpoint(BmcEndpoint.objects.get(pk=endpoint.pk))
     assert (again.requests_opened, again.new_faults) == ([], 0)
-    assert Ticket.objects.count() == 4
+    assert Ticket.objects.count() == 3
     assert BmcFault.objects.count() == 6
 
 
@@ -135,7 +138,7 @@ def test_a_recovered_part_is_noted_and_a_new_fault_on_it_joins_its_request(
 ):
     endpoint = register(admin_user, contoso, serve(dmtf_copy))
     poll_endpoint(endpoint)
-    psu_ticket = BmcFault.objects.get(component_key=PSU).ticket
+    psu_ticket = BmcFault.objects.get(component_key=PSU_INCIDENT).ticket
     assert psu_ticket is not None
     assert not BmcFault.objects.filter(status=FaultStatus.LOGGED).exists()  # history before registration
 
@@ -150,7 +153,7 @@ def test_a_recovered_part_is_noted_and_a_new_fault_on_it_joins_its_request(
     BmcEndpoint.objects.filter(pk=endpoint.pk).update(next_poll_at=None)
     [poll] = poll_due_endpoints()
     assert poll.recovered == 1
-    fault = BmcFault.objects.get(component_key=PSU)
+    fault = BmcFault.objects.get(component_key=PSU_INCIDENT)
     assert fault.status == FaultStatus.RECOVERED
     assert fault.recovered_at is not None
     note = TicketEvent.objects.filter(ticket=psu_ticket, kind=EventKind.NOTE).latest("id")
@@ -165,7 +168,10 @@ def test_a_recovered_part_is_noted_and_a_new_fault_on_it_joins_its_request(
     edit(dmtf_copy, PSU, failing)
     third = poll_endpoint(BmcEndpoint.objects.get(pk=endpoint.pk))
     assert (third.requests_opened, third.requests_updated) == ([], [psu_ticket.number])
-    assert BmcFault.objects.filter(component_key=PSU, status=FaultStatus.OPEN).get().ticket == psu_ticket
+    assert (
+        BmcFault.objects.filter(component_key=PSU_INCIDENT, status=FaultStatus.OPEN).get().ticket
+        == psu_ticket
+    )
 
 
 def test_inventory_is_kept_in_step_with_the_bmc(
@@ -227,10 +233,16 @@ def test_hpe_nic_faults_collect_their_log_entries(
     endpoint = register(admin_user, server, serve(MOCKUPS / "hpe-proliant-dl325-gen10plus"), log_since=None)
     poll = poll_endpoint(endpoint)
     tickets = Ticket.objects.filter(channel=Channel.BMC)
-    assert tickets.count() == 2 == len(poll.requests_opened)
-    assert {t.component for t in tickets} == {ComponentArea.NIC}
+    # Two NICs, each seen as a base network adapter, a PCIe device and a chassis device (one serial):
+    # one request each with their link-failure IML entries; and the IML's power-supply warnings
+    # (input power lost, then "not redundant") as one request. The security log opens nothing.
+    assert tickets.count() == 3 == len(poll.requests_opened)
+    assert sorted(t.component for t in tickets) == [ComponentArea.NIC, ComponentArea.NIC, ComponentArea.PSU]
     assert all(t.organisation_id == customer_b.pk for t in tickets)
-    assert BmcFault.objects.filter(status=FaultStatus.LOGGED).count() == 17  # the critical IML entries
+    assert BmcFault.objects.filter(status=FaultStatus.LOGGED).count() == 17 + 4  # critical + warning IML
+    assert not BmcFault.objects.filter(message_id__icontains="security").exists()
+    for nic in tickets.filter(component=ComponentArea.NIC):
+        assert BmcFault.objects.filter(ticket=nic, status=FaultStatus.OPEN).count() in (2, 3)
     for ticket in tickets:
         assert Attachment.objects.filter(ticket=ticket).count() == 1
 

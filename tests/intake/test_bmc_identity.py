@@ -185,8 +185,8 @@ def test_correcting_the_server_lets_the_next_poll_record_what_the_bmc_reports(
     Server.objects.filter(pk=server.pk).update(serial=" mxq019020b ")  # case and spaces do not matter
     poll = poll_endpoint(again(endpoint))
     assert poll.status == PollStatus.FAULT
-    assert len(poll.requests_opened) == 2  # the two NICs, as in the plain HPE test
-    assert BmcFault.objects.filter(status="logged").count() == 17  # the log was not consumed by the refusal
+    assert len(poll.requests_opened) == 3  # the two NICs and the IML's PSU warnings, as in the plain HPE test
+    assert BmcFault.objects.filter(status="logged").count() == 21  # the log was not consumed by the refusal
     endpoint = again(endpoint)
     assert (endpoint.identity_status, endpoint.identity_mismatch_since) == (BmcIdentity.VERIFIED, None)
     assert AuditEntry.objects.get(action="intake.bmc.identity_verified").changes["identity"] == [

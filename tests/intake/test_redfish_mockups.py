@@ -148,18 +148,30 @@ def test_hpe_inventory(hpe):
 def test_hpe_faults(hpe):
     _url, result = hpe
     nics = [f for f in result.faults if f.kind is FaultKind.HEALTH]
+    # Each adapter is seen as an HPE base network adapter and as a PCIe device: one incident per serial.
     assert sorted(f.component.uri for f in nics) == [
         "/redfish/v1/Chassis/1/PCIeDevices/138",
         "/redfish/v1/Chassis/1/PCIeDevices/140",
+        "/redfish/v1/Systems/1/BaseNetworkAdapters/1",
+        "/redfish/v1/Systems/1/BaseNetworkAdapters/2",
     ]
-    assert {f.component.serial_number for f in nics} == {"REE1950F79864", "REE1939F35261"}
+    assert all(f.component.kind is ComponentKind.NIC for f in nics)
+    assert {f.incident for f in nics} == {"part:REE1950F79864", "part:REE1939F35261"}
     assert all(f.severity is Health.WARNING for f in nics)
-    # The OEM-only network roll-up is explained by those two devices: no extra roll-up fault.
+    # The OEM-only network roll-up is explained by those adapters: no roll-up fault.
     assert not [f for f in result.faults if f.kind is FaultKind.ROLLUP]
     logs = [f for f in result.faults if f.kind is FaultKind.LOG]
-    assert len(logs) == 17
-    assert all("Link Failure" in f.message for f in logs)
-    assert all(f.component is not None and f.component.kind is ComponentKind.PCIE for f in logs)
+    link_failures = [f for f in logs if "Link Failure" in f.message]
+    assert len(link_failures) == 17
+    assert all(f.incident in {"part:REE1950F79864", "part:REE1939F35261"} for f in link_failures)
+    # The four IML Caution entries (input power lost on PSU 1, then "not redundant") count: one incident.
+    power = [f for f in logs if f not in link_failures]
+    assert len(power) == 4
+    assert all(f.severity is Health.WARNING for f in power)
+    assert len({f.incident for f in power}) == 1
+    # The security log (105 entries, many Warning "security state … at Risk") opens nothing.
+    assert not [f for f in logs if f.log_entry is not None and f.log_entry.service_uri.endswith("/SL")]
+    assert len({f.incident for f in result.faults}) == 3
     services = {e.service_uri for e in result.new_log_entries}
     assert services == {
         "/redfish/v1/Systems/1/LogServices/IML",

@@ -186,9 +186,12 @@ def test_vendor_quirks_inventory_and_faults():
     assert inlet.severity is Health.CRITICAL
     assert "60" in inlet.message
 
-    # Memory is explained by the DIMM fault; the OEM network roll-up is not explained by anything.
-    rollups = [f for f in result.faults if f.kind is FaultKind.ROLLUP]
-    assert [f.message_id for f in rollups] == ["Network"]
+    # Memory is explained by the DIMM fault; the OEM network roll-up is not explained by anything:
+    # one "cause not identified" fault that carries it as evidence.
+    [rollup] = [f for f in result.faults if f.kind is FaultKind.ROLLUP]
+    assert rollup.message == "Health degraded, cause not identified"
+    assert [line for line in rollup.evidence if "Network" in line]
+    assert not [line for line in rollup.evidence if "Memory" in line]
 
     codes = {(p.code, p.detail) for p in result.problems}
     assert ("missing_resource", S + "/Storage/RAID/Drives/D2") in codes
@@ -200,7 +203,8 @@ def test_log_cursor_and_recovery():
     data = tree()
     first = poll(FakeTransport(data))
     logs = [f for f in first.faults if f.kind is FaultKind.LOG]
-    assert sorted(f.message for f in logs) == ["CPU IERR", "Disk 1 fault asserted"]
+    # Warning entries count by default (an IML "Drive Failure" is rated Warning).
+    assert sorted(f.message for f in logs) == ["CPU IERR", "Disk 1 fault asserted", "Fan slow"]
     disk_log = next(f for f in logs if f.message.startswith("Disk 1"))
     assert disk_log.component is not None
     assert disk_log.component.serial_number == "S1"  # OriginOfCondition, trailing slash and all
@@ -233,13 +237,15 @@ def test_cursor_since_ignores_history():
     assert result.cursor.marks[S + "/LogServices/SEL"].created == datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 
 
-def test_warning_threshold_and_no_root():
-    result = poll(FakeTransport(tree()), log_threshold=Health.WARNING)
+def test_critical_threshold_and_no_root():
+    result = poll(FakeTransport(tree()), log_threshold=Health.CRITICAL)
     assert sorted(f.message for f in result.faults if f.kind is FaultKind.LOG) == [
         "CPU IERR",
         "Disk 1 fault asserted",
-        "Fan slow",
     ]
+    # Per registry: the SEL's entries (no MessageId registry) count only when Critical.
+    per_registry = poll(FakeTransport(tree()), log_thresholds={"SEL": "Critical"})
+    assert "Fan slow" not in {f.message for f in per_registry.faults}
     with pytest.raises(RedfishError, match="service root"):
         poll(FakeTransport({}))
 
@@ -283,7 +289,7 @@ def test_oem_smart_storage_and_link_arrays():
     controllers = {c.serial_number: c for c in result.components_of(ComponentKind.STORAGE_CONTROLLER)}
     assert controllers["PEYHB0ARHBN1XX"].firmware == "3.53"
     assert controllers["PEYHB0ARHBN1XX"].slot == "Slot 0"
-    [nic] = result.components_of(ComponentKind.PCIE)
+    [nic] = result.components_of(ComponentKind.NIC)  # a PCIe device that is a network adapter
     assert nic.serial_number == "N1"
 
 

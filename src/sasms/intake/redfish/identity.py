@@ -165,11 +165,14 @@ def scoped(result: PollResult, identity: Identity) -> PollResult:
         return result
 
     def foreign_entry(entry: LogEntry | None) -> bool:
-        return entry is not None and (_under(entry.service_uri, others) or _under(entry.uri, others))
+        # A shared (manager) log names the node an entry is about in its OriginOfCondition.
+        return entry is not None and any(
+            _under(uri, others) for uri in (entry.service_uri, entry.uri, entry.origin_uri)
+        )
 
     def foreign_fault(fault: Fault) -> bool:
         where = fault.component.uri if fault.component is not None else fault.source_uri
-        return _under(where, others) or foreign_entry(fault.log_entry)
+        return _under(where, others) or _under(fault.incident, others) or foreign_entry(fault.log_entry)
 
     return replace(
         result,

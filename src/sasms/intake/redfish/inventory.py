@@ -7,8 +7,9 @@ power supplies from ``PowerSubsystem/PowerSupplies`` or, when a chassis has none
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sasms.intake.redfish.fetch import Reader
@@ -64,6 +65,7 @@ def _firmware(resource: dict[str, Any]) -> str:
         resource.get("Firmware"),
         resource.get("Revision"),
         dig(resource, "ProcessorId", "MicrocodeInfo"),
+        resource.get("Version") if "SoftwareId" in resource or "Updateable" in resource else None,
     )
     for value in candidates:
         if isinstance(value, dict):  # HPE: {"Current": {"VersionString": "…"}}
@@ -136,13 +138,30 @@ class Walk:
     components: dict[str, Component] = field(default_factory=dict)
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)
     sensors: list[tuple[Component, dict[str, Any]]] = field(default_factory=list)
+    # Absent bays that still report a fault (an empty PSU bay: "redundancy lost"): faults, not parts.
+    empty_bays: list[tuple[Component, dict[str, Any]]] = field(default_factory=list)
+    redundancy: list[tuple[str, str, Health]] = field(default_factory=list)  # (uri, group name, health)
 
     def add(self, kind: ComponentKind, resource: dict[str, Any], uri: str, *slot_keys: str) -> None:
-        if text(dig(resource, "Status", "State")).lower() == "absent":
-            return  # an empty bay is not a part; it cannot fail either
         built = component(kind, resource, uri, *slot_keys)
+        if built.state.lower() == "absent":
+            # An empty bay is not a part; but a BMC that rates the empty bay Warning is telling
+            # that something is missing there (a pulled PSU: redundancy lost).
+            if built.health.is_fault and not any(b.uri == uri for b, _r in self.empty_bays):
+                bay = replace(built, kind=ComponentKind.EMPTY_BAY, name=f"{built.name} ({kind.value} bay)")
+                self.empty_bays.append((bay, resource))
+            return
+        if kind not in _CONTAINER_KINDS and not _has_identity(built) and not _has_status(resource):
+            return  # "nil" entries with neither identity nor status (empty PSU slots on some BMCs)
         self.components.setdefault(uri, built)
         self.resources.setdefault(uri, resource)
+
+    def add_redundancy(self, items: Any, base: str) -> None:
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                health = Health.parse(dig(item, "Status", "Health"))
+                name = text(item.get("Name")) or f"Redundancy {index}"
+                self.redundancy.append((uri_of(item, f"{base}/{index}"), name, health))
 
     def add_members(
         self, kind: ComponentKind, items: Iterable[dict[str, Any]], base: str, *slot_keys: str
@@ -153,6 +172,20 @@ class Walk:
     def add_sensor(self, resource: dict[str, Any], uri: str) -> None:
         sensor = component(ComponentKind.SENSOR, resource, uri, "PhysicalContext")
         self.sensors.append((sensor, resource))
+
+
+_CONTAINER_KINDS = frozenset({ComponentKind.SYSTEM, ComponentKind.CHASSIS, ComponentKind.BMC})
+_NO_VALUE = {"", "nil", "null", "none", "n/a", "na", "unknown", "not available", "0"}
+
+
+def _has_identity(part: Component) -> bool:
+    values = (part.serial_number, part.model, part.part_number, part.firmware)
+    return any(v.strip().lower() not in _NO_VALUE for v in values)
+
+
+def _has_status(resource: dict[str, Any]) -> bool:
+    status = resource.get("Status")
+    return isinstance(status, dict) and any(text(status.get(k)) for k in ("Health", "State"))
 
 
 def system_info(resource: dict[str, Any], uri: str) -> SystemInfo:
@@ -171,11 +204,48 @@ def system_info(resource: dict[str, Any], uri: str) -> SystemInfo:
     )
 
 
+def _processor_kind(resource: dict[str, Any]) -> ComponentKind:
+    kind = text(resource.get("ProcessorType")).lower()
+    return ComponentKind.GPU if kind in ("gpu", "accelerator") else ComponentKind.CPU
+
+
+_GPU_WORDS = re.compile(
+    r"\b(gpu|display ?controller|vga|3d controller|processingaccelerator|accelerator|instinct|tesla|"
+    r"radeon|quadro|geforce|nvidia [ahlvt]\d+)",
+    re.I,
+)
+_NIC_WORDS = re.compile(
+    r"\b(network ?controller|network adapter|ethernet|nic|infiniband|fibre channel|connectx|hca|"
+    r"\d+gbe|\d+ ?gb ?(sfp|qsfp)|ocp\d? )",
+    re.I,
+)
+
+
+def device_kind(resource: dict[str, Any], reader: Reader | None = None) -> ComponentKind:
+    """What a PCIe device is: a NIC, a GPU, a storage controller, or just a PCIe device."""
+    classes = [
+        text(resource.get(k)).lower()
+        for k in ("DeviceType", "DeviceClass", "ClassDescription", "Name", "Model")
+    ]
+    code = resource.get("ClassCode")
+    functions = dig(resource, "PCIeFunctions", "@odata.id") if reader else None
+    if isinstance(functions, str) and reader is not None:
+        for function in list(reader.members(reader.get(functions), limit=16)):
+            classes.append(text(function.get("DeviceClass")).lower())
+    joined = " ".join(classes)
+    if code in (3, 0x12) or _GPU_WORDS.search(joined):
+        return ComponentKind.GPU
+    if code == 2 or _NIC_WORDS.search(joined):
+        return ComponentKind.NIC
+    return ComponentKind.PCIE
+
+
 def walk_system(reader: Reader, walk: Walk, system: dict[str, Any], uri: str) -> None:
     walk.add(ComponentKind.SYSTEM, system, uri)
-    walk.add_members(
-        ComponentKind.CPU, reader.collection(system, "Processors"), f"{uri}/Processors", "Socket"
-    )
+    for index, processor in enumerate(reader.collection(system, "Processors")):
+        walk.add(
+            _processor_kind(processor), processor, uri_of(processor, f"{uri}/Processors/{index}"), "Socket"
+        )
     walk.add_members(
         ComponentKind.MEMORY,
         reader.collection(system, "Memory"),
@@ -183,35 +253,67 @@ def walk_system(reader: Reader, walk: Walk, system: dict[str, Any], uri: str) ->
         "DeviceLocator",
         "MemoryLocation",
     )
+    storage_drives: list[Component] = []
     for storage in reader.collection(system, "Storage"):
-        _walk_storage(reader, walk, storage)
+        storage_drives.extend(_walk_storage(reader, walk, storage))
     for simple in reader.collection(system, "SimpleStorage"):
         base = uri_of(simple, uri)
         devices = simple.get("Devices")
         for index, device in enumerate(devices if isinstance(devices, list) else []):
-            if isinstance(device, dict):
+            if isinstance(device, dict) and not _same_drive_listed(device, storage_drives):
                 walk.add(ComponentKind.DRIVE, device, f"{base}#/Devices/{index}", "Name")
-    walk.add_members(ComponentKind.PCIE, reader.collection(system, "PCIeDevices"), f"{uri}/PCIeDevices")
-    _walk_oem_storage(reader, walk, system)
+    for device in reader.collection(system, "PCIeDevices"):
+        walk.add(device_kind(device, reader), device, uri_of(device, f"{uri}/PCIeDevices"))
+    for adapter in reader.collection(system, "NetworkAdapters", "BaseNetworkAdapters"):
+        walk.add(ComponentKind.NIC, adapter, uri_of(adapter, f"{uri}/NetworkAdapters"))
+    _walk_oem_links(reader, walk, system, uri)
 
 
-def _walk_oem_storage(reader: Reader, walk: Walk, system: dict[str, Any]) -> None:
-    """HPE Smart Array drives live only under ``Oem.Hpe.Links.SmartStorage`` on iLO 4/5."""
+def _same_drive_listed(device: dict[str, Any], drives: list[Component]) -> bool:
+    """A SimpleStorage device that the system's Storage already lists (by serial, else model+size)."""
+    serial = text(device.get("SerialNumber")).upper()
+    if serial:
+        return any(d.serial_number.upper() == serial for d in drives)
+    model, name = text(device.get("Model")), text(device.get("Name")).lower()
+    return any((model and d.model == model) or (name and d.name.lower() == name) for d in drives)
+
+
+def _walk_oem_links(reader: Reader, walk: Walk, system: dict[str, Any], uri: str) -> None:
+    """HPE iLO 4/5 hang Smart Array storage, NICs and PCI devices off ``Oem.Hpe.Links``."""
     for links in oem_values(system, "Links"):
         if not isinstance(links, dict):
             continue
         smart = reader.link(links, "SmartStorage")
-        for controller in reader.collection(smart, "ArrayControllers"):
-            walk.add(ComponentKind.STORAGE_CONTROLLER, controller, uri_of(controller, ""))
-            for drive in reader.collection(controller.get("Links"), "PhysicalDrives"):
+        _walk_smart_storage(reader, walk, smart)
+        for adapter in reader.collection(links, "NetworkAdapters", "BaseNetworkAdapters"):
+            walk.add(ComponentKind.NIC, adapter, uri_of(adapter, f"{uri}/BaseNetworkAdapters"))
+        for device in reader.collection(links, "PCIDevices"):
+            # Only the GPUs: the NICs and controllers among PCI functions are read from their own lists.
+            if device_kind(device) is ComponentKind.GPU:
+                walk.add(ComponentKind.GPU, device, uri_of(device, f"{uri}/PCIDevices"), "LocationString")
+
+
+def _walk_smart_storage(reader: Reader, walk: Walk, smart: dict[str, Any] | None) -> None:
+    if smart is None:
+        return
+    # iLO 5 puts the collections under Links; older firmware at the top level.
+    holders = [h for h in (smart.get("Links"), smart) if isinstance(h, dict)]
+    for holder in holders:
+        for controller in reader.collection(holder, "ArrayControllers", "HostBusAdapters"):
+            walk.add(ComponentKind.STORAGE_CONTROLLER, controller, uri_of(controller, ""), "Location")
+            links = controller.get("Links") if isinstance(controller.get("Links"), dict) else controller
+            for drive in reader.collection(links, "PhysicalDrives"):
                 reasons = drive.get("DiskDriveStatusReasons")
                 if isinstance(reasons, list) and any("predict" in text(r).lower() for r in reasons):
                     drive = {**drive, "FailurePredicted": True}
-                walk.add(ComponentKind.DRIVE, drive, uri_of(drive, ""))
+                walk.add(ComponentKind.DRIVE, drive, uri_of(drive, ""), "Location")
+            for volume in reader.collection(links, "LogicalDrives"):
+                walk.add(ComponentKind.VOLUME, volume, uri_of(volume, ""), "LogicalDriveName")
 
 
-def _walk_storage(reader: Reader, walk: Walk, storage: dict[str, Any]) -> None:
+def _walk_storage(reader: Reader, walk: Walk, storage: dict[str, Any]) -> list[Component]:
     base = uri_of(storage, "")
+    listed: list[Component] = []
     controllers = storage.get("StorageControllers")
     if isinstance(controllers, list):
         walk.add_members(
@@ -233,6 +335,24 @@ def _walk_storage(reader: Reader, walk: Walk, storage: dict[str, Any]) -> None:
         drive = reader.get(target)
         if drive is not None:
             walk.add(ComponentKind.DRIVE, drive, uri_of(drive, target))
+            listed.append(component(ComponentKind.DRIVE, drive, target))
+    for volume in reader.collection(storage, "Volumes"):
+        walk.add(ComponentKind.VOLUME, volume, uri_of(volume, f"{base}/Volumes"))
+    return listed
+
+
+def thermal_subsystem_of(reader: Reader, chassis: dict[str, Any]) -> dict[str, Any] | None:
+    return reader.link(chassis, "ThermalSubsystem")
+
+
+def walk_firmware(reader: Reader, walk: Walk, root: dict[str, Any]) -> None:
+    """UpdateService/FirmwareInventory: every firmware image and its version (and its health)."""
+    update = reader.link(root, "UpdateService")
+    for item in reader.collection(update, "FirmwareInventory"):
+        version = text(item.get("Version"))
+        if not version and not _has_status(item):
+            continue
+        walk.add(ComponentKind.FIRMWARE, item, uri_of(item, "/redfish/v1/UpdateService/FirmwareInventory"))
 
 
 def walk_chassis(reader: Reader, walk: Walk, chassis: dict[str, Any], uri: str) -> None:
@@ -242,7 +362,20 @@ def walk_chassis(reader: Reader, walk: Walk, chassis: dict[str, Any], uri: str) 
     legacy_power = reader.link(chassis, "Power") if not supplies else None
     if supplies:
         walk.add_members(ComponentKind.PSU, supplies, f"{uri}/PowerSubsystem/PowerSupplies")
-    elif legacy_power:
+    if legacy_power is None:
+        legacy_power = reader.link(chassis, "Power")
+    if legacy_power:
+        for index, control in enumerate(legacy_power.get("PowerControl") or []):
+            if isinstance(control, dict) and _has_status(control):
+                walk.add_sensor(control, uri_of(control, f"{uri}/Power#/PowerControl/{index}"))
+        walk.add_redundancy(legacy_power.get("Redundancy"), f"{uri}/Power#/Redundancy")
+    for holder, key in (
+        (power_subsystem, "PowerSupplyRedundancy"),
+        (thermal_subsystem_of(reader, chassis), "FanRedundancy"),
+    ):
+        if holder:
+            walk.add_redundancy(holder.get(key), f"{uri_of(holder, uri)}#/{key}")
+    if not supplies and legacy_power:
         items = legacy_power.get("PowerSupplies")
         walk.add_members(
             ComponentKind.PSU,
@@ -253,6 +386,8 @@ def walk_chassis(reader: Reader, walk: Walk, chassis: dict[str, Any], uri: str) 
     fans = reader.collection(thermal_subsystem, "Fans")
     sensors = reader.collection(chassis, "Sensors")
     legacy_thermal = reader.link(chassis, "Thermal") if not fans or not sensors else None
+    if legacy_thermal:
+        walk.add_redundancy(legacy_thermal.get("Redundancy"), f"{uri}/Thermal#/Redundancy")
     if fans:
         walk.add_members(ComponentKind.FAN, fans, f"{uri}/ThermalSubsystem/Fans")
     elif legacy_thermal:
@@ -277,7 +412,8 @@ def walk_chassis(reader: Reader, walk: Walk, chassis: dict[str, Any], uri: str) 
         ]
         for index, item in enumerate(legacy):
             walk.add_sensor(item, uri_of(item, f"{uri}#/sensors/{index}"))
-    walk.add_members(ComponentKind.PCIE, reader.collection(chassis, "PCIeDevices"), f"{uri}/PCIeDevices")
+    for device in reader.collection(chassis, "PCIeDevices"):
+        walk.add(device_kind(device, reader), device, uri_of(device, f"{uri}/PCIeDevices"))
     walk.add_members(
         ComponentKind.NIC, reader.collection(chassis, "NetworkAdapters"), f"{uri}/NetworkAdapters"
     )

@@ -40,8 +40,12 @@ class ComponentKind(StrEnum):
     FAN = "fan"
     PCIE = "pcie"
     NIC = "nic"
+    GPU = "gpu"
+    VOLUME = "volume"  # a logical drive: it can fail, but it is not a part to replace
     BMC = "bmc"  # the manager itself: its firmware belongs in the CMDB too
     SENSOR = "sensor"  # only ever named in faults: a sensor is not a CMDB component
+    FIRMWARE = "firmware"  # an UpdateService firmware inventory entry: recorded, and can be faulty
+    EMPTY_BAY = "empty_bay"  # an Absent bay whose health is not OK (e.g. a PSU bay: redundancy lost)
     OTHER = "other"
 
 
@@ -89,6 +93,9 @@ class LogEntry:
     sensor_type: str
     origin_uri: str
     repaired: bool = False
+    registry: str = ""  # "Base", "ResourceEvent", "HpeIml", "iDRAC", "SEL" … (see redfish.logs)
+    message_args: tuple[str, ...] = ()
+    security: bool = False  # log-ins, privilege changes, audit trail: never a hardware fault
 
     @property
     def excerpt(self) -> str:
@@ -115,6 +122,10 @@ class Fault:
     component: Component | None = None
     message_id: str = ""
     log_entry: LogEntry | None = None
+    # The real fault this observation belongs to: a part's health, its conditions and the log entries
+    # that describe it share one incident, and one incident is one service request.
+    incident: str = ""
+    evidence: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:

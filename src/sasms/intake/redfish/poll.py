@@ -9,10 +9,12 @@ and the poll carries on with what it could read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sasms.intake.redfish.faults import (
     FaultSet,
+    assign_incidents,
     component_faults,
     condition_faults,
     log_entry,
@@ -28,6 +30,7 @@ from sasms.intake.redfish.inventory import (
     system_info,
     uri_of,
     walk_chassis,
+    walk_firmware,
     walk_system,
 )
 from sasms.intake.redfish.model import (
@@ -51,7 +54,8 @@ def poll_bmc(
     *,
     cursor: LogCursor | None = None,
     auth: str = "session",
-    log_threshold: Health = Health.CRITICAL,
+    log_threshold: Health | None = None,
+    log_thresholds: Mapping[str, str] | None = None,
     timeout: int = 10,
     max_retry: int = 2,
     cafile: str | None = None,
@@ -65,14 +69,23 @@ def poll_bmc(
         base_url, username, password, auth=auth, timeout=timeout, max_retry=max_retry, cafile=cafile
     )
     try:
-        return poll(transport, cursor=cursor, log_threshold=log_threshold)
+        return poll(transport, cursor=cursor, log_threshold=log_threshold, log_thresholds=log_thresholds)
     finally:
         transport.close()
 
 
 def poll(
-    transport: Transport, *, cursor: LogCursor | None = None, log_threshold: Health = Health.CRITICAL
+    transport: Transport,
+    *,
+    cursor: LogCursor | None = None,
+    log_threshold: Health | None = None,
+    log_thresholds: Mapping[str, str] | None = None,
 ) -> PollResult:
+    """``log_thresholds`` maps a registry (``ResourceEvent``, ``HpeIML``, ``*`` for the rest) to the
+    lowest severity that counts (``Warning``, ``Critical`` or ``never``); ``log_threshold`` sets ``*``."""
+    thresholds = dict(log_thresholds or {})
+    if log_threshold is not None:
+        thresholds["*"] = log_threshold.value
     cursor = cursor or LogCursor()
     problems: list[Problem] = []
 
@@ -96,13 +109,15 @@ def poll(
     managers = reader.collection(root, "Managers")
     for manager in managers:
         walk.add(ComponentKind.BMC, manager, uri_of(manager, ""))
+    walk_firmware(reader, walk, root)
     if not systems:
         note("no_systems", "the service lists no computer system")
 
     found = FaultSet()
     component_faults(walk, found)
-    for uri, system in systems:
-        condition_faults(reader, walk, found, conditions(system), uri)
+    for part in list(walk.components.values()):
+        if part.kind in (ComponentKind.SYSTEM, ComponentKind.CHASSIS, ComponentKind.BMC):
+            condition_faults(reader, walk, found, conditions(walk.resources.get(part.uri, {})), part.uri)
     service_conditions = reader.link(root, "ServiceConditions")
     if service_conditions is not None:
         items = service_conditions.get("Conditions")
@@ -113,27 +128,28 @@ def poll(
             [c for c in items if isinstance(c, dict)] if isinstance(items, list) else [],
             ROOT,
         )
-    for uri, system in systems:
-        rollup_faults(walk.components.get(uri) or _placeholder(walk, uri), system, found)
+    rollup_faults(walk, systems, found)
 
     services = [
         s for owner in [*(s for _u, s in systems), *managers] for s in reader.collection(owner, "LogServices")
     ]
     fresh: list[LogEntry] = []
+    history: list[LogEntry] = []
     marks: dict[str, LogMark] = dict(cursor.marks)
     for service in services:
         service_uri = uri_of(service, "")
         entries = [
-            log_entry(service_uri, item, index)
+            log_entry(service_uri, item, index, service)
             for index, item in enumerate(
                 reader.members(reader.link(service, "Entries"), limit=MAX_LOG_ENTRIES)
             )
         ]
         new, mark = new_entries(service_uri, entries, cursor)
         fresh.extend(new)
+        history.extend(entries)
         if mark is not None:
             marks[service_uri] = mark
-    faults = [*found, *log_faults(fresh, walk, found, log_threshold)]
+    faults = assign_incidents([*found, *log_faults(fresh, walk, found, thresholds, history=history)])
     return PollResult(
         service_root={
             k: v for k, v in root.items() if k in ("RedfishVersion", "Product", "Vendor", "UUID", "Name")

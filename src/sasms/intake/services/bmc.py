@@ -137,6 +137,7 @@ def poll_endpoint(endpoint: BmcEndpoint, *, timeout: int = 10, max_retry: int = 
             timeout=timeout,
             max_retry=max_retry,
             cafile=_ca_bundle() if endpoint.verify_tls and endpoint.scheme == "https" else None,
+            log_thresholds=log_thresholds(),
         )
     except RedfishError as exc:
         outcome.status, outcome.error = PollStatus.UNREACHABLE, str(exc)
@@ -161,6 +162,13 @@ def poll_endpoint(endpoint: BmcEndpoint, *, timeout: int = 10, max_retry: int = 
     return outcome
 
 
+def log_thresholds() -> dict[str, str]:
+    """``SASMS_BMC_LOG_THRESHOLDS``: registry → lowest severity that is a fault (``*`` for the rest),
+    e.g. ``{"*": "Warning", "HpeIML": "Critical", "Base": "never"}``; unset registries keep the defaults."""
+    configured = getattr(settings, "SASMS_BMC_LOG_THRESHOLDS", None)
+    return {str(k): str(v) for k, v in configured.items()} if isinstance(configured, dict) else {}
+
+
 def poll_due_endpoints(*, now: datetime.datetime | None = None, limit: int = 50) -> list[BmcPoll]:
     now = now or timezone.now()
     due = (
@@ -175,7 +183,12 @@ def poll_due_endpoints(*, now: datetime.datetime | None = None, limit: int = 50)
 
 
 def part_key(fault: Fault) -> str:
-    """The part a fault is about: one open request per server and part."""
+    """The real fault an observation belongs to: one open request per server and incident.
+
+    The poll groups a part's health, its conditions and the log entries describing it into one
+    incident (by serial where the BMC shows one device through several resources)."""
+    if fault.incident:
+        return fault.incident
     if fault.kind is not FaultKind.ROLLUP and fault.component is not None:
         return fault.component.uri
     if fault.log_entry is not None:
@@ -222,6 +235,12 @@ def _logged(endpoint: BmcEndpoint, fault: Fault) -> bool:
         fault.kind is FaultKind.LOG
         and BmcFault.objects.filter(endpoint=endpoint, key=fault.key[:700]).exists()
     )
+
+
+def _message(fault: Fault) -> str:
+    if fault.kind is FaultKind.ROLLUP:
+        return _("Health degraded, cause not identified")
+    return fault.message
 
 
 def _part_label(part: Component | None, fallback: str) -> str:
@@ -280,7 +299,14 @@ def _file_faults(
     now: datetime.datetime,
     outcome: BmcPoll,
 ) -> None:
-    part = next((f.component for f in faults if f.component is not None and key != SYSTEM_PART), None)
+    part = next(
+        (
+            f.component
+            for f in faults
+            if f.component is not None and key != SYSTEM_PART and f.kind is not FaultKind.ROLLUP
+        ),
+        None,
+    )
     existing = (
         BmcFault.objects.filter(endpoint=endpoint, component_key=key[:500], ticket__status__in=OPEN_STATUSES)
         .select_related("ticket")
@@ -290,7 +316,8 @@ def _file_faults(
     ticket = existing.ticket if existing is not None else None
     severity = _severity(faults)
     label = _part_label(part, _("System"))
-    fault_lines = [f"- [{f.severity.value}] {f.kind.value}: {f.message}" for f in faults]
+    fault_lines = [f"- [{f.severity.value}] {f.kind.value}: {_message(f)}" for f in faults]
+    fault_lines.extend(f"  · {line}" for f in faults for line in f.evidence)
     if ticket is None:
         area = str(_AREAS.get(part.kind, "")) if part is not None else ""
         area = area or area_from_text(part.name if part else "", *(f.message for f in faults))
@@ -302,7 +329,7 @@ def _file_faults(
             actor=None,
             organisation=server.organisation,
             server=server,
-            title=clip(f"{label}: {faults[0].message}", 200),
+            title=clip(f"{label}: {_message(faults[0])}", 200),
             description="\n".join(body),
             channel=Channel.BMC,
             category=category_for(area),
@@ -342,7 +369,9 @@ def _file_faults(
             last_seen_at=now,
         )
     outcome.new_faults += len(faults)
-    entries = [f.log_entry for f in faults if f.log_entry is not None] or list(result.new_log_entries)
+    entries = [f.log_entry for f in faults if f.log_entry is not None] or [
+        e for e in result.new_log_entries if not e.security
+    ]
     if entries:
         name = f"bmc-log-{server.serial}-{timezone.localtime(now):%Y%m%d-%H%M%S}.txt"
         try:
@@ -372,7 +401,7 @@ def _recoveries(
     for key, row in open_rows.items():
         if key in current:
             continue
-        part = parts.get(row.component_key)
+        part = parts.get(row.component_key) or parts.get(_uri_in_key(row.key))
         if part is not None:
             healthy = part.health is Health.OK and not part.failure_predicted
         else:  # a sensor or a condition's origin: gone from the faults of a poll that read its place
@@ -467,6 +496,12 @@ def sync_inventory(endpoint: BmcEndpoint, result: PollResult, robot: Any, outcom
         )
         link.delete()
         outcome.inventory["removed"] += 1
+
+
+def _uri_in_key(key: str) -> str:
+    """The resource of a status fault's key (``health:/redfish/v1/…:MessageId``)."""
+    _kind, _sep, rest = key.partition(":")
+    return rest.rsplit(":", 1)[0] if rest.startswith("/") else ""
 
 
 def unread(uri: str, problems: Sequence[Any]) -> bool:

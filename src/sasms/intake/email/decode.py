@@ -225,10 +225,10 @@ def decode_raw_header(
     shares = {codec: _share_common(text, codec) for codec, text in readings.items()}
     best_share = max(shares.values(), default=-1.0)
     for hint in hints:
-        codec = normalise_charset(hint)
-        if codec is None or codec in ("utf-8", "ascii"):
+        label = normalise_charset(hint)
+        if label is None or label in ("utf-8", "ascii"):
             continue
-        codec = {"big5": "big5hkscs", "shift_jis": "cp932"}.get(codec, codec)
+        codec = {"big5": "big5hkscs", "shift_jis": "cp932"}.get(label, label)
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:

@@ -20,7 +20,7 @@ from typing import Any
 
 import filetype  # type: ignore[import-untyped]
 import tnefparse  # type: ignore[import-untyped]
-from tnefparse import properties as tnef_properties  # type: ignore[import-untyped]
+from tnefparse import properties as tnef_properties
 
 from sasms.intake.email.bounce import Bounce, read_bounce
 from sasms.intake.email.classify import classify

@@ -6,19 +6,23 @@ delivery — another poll, another worker, a second mailbox — finds the row an
 bytes are kept under private storage first, so a message that fails is never lost: it becomes a
 ``failed`` row and a triage item that a person can still act on.
 
-Routing, in order: unreadable → triage; our own mail coming back, bounces, auto-replies → recorded and
-ignored (never a request); a reply (SR number in the subject, or In-Reply-To/References naming a
+Routing, in order: unreadable → triage; our own mail coming back, auto-replies → recorded and ignored;
+bounces → never a request, but filed under the request they refer to (with an internal note) and, for a
+permanent failure of mail we sent, the failed address marked as bouncing on its contacts; a reply (SR number in the subject, or In-Reply-To/References naming a
 message of a request) → a comment, if the sender belongs to that request; otherwise a new request
 for the sender's organisation (contact matched by address), or triage when the sender is unknown or
 known at several customers.
 """
 
+import contextlib
 import hashlib
 import io
 import logging
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -31,12 +35,14 @@ from django.utils.translation import gettext as _
 from sasms.accounts.models import Contact, Organisation, User
 from sasms.assets.models import Server
 from sasms.core import secrets
+from sasms.core.audit import record_audit
 from sasms.core.context import Origin, acting_from
 from sasms.core.errors import Conflict, ServiceError
 from sasms.intake.actors import mail_actor, robot_actor
 from sasms.intake.choices import Direction, Outcome, TriageChannel, TriageReason
-from sasms.intake.email import InboundEmail, parse_email
+from sasms.intake.email import LOOP_HEADER, SR_NUMBER, InboundEmail, parse_email
 from sasms.intake.email.imap import ImapError, ImapReader
+from sasms.intake.email.outbound import mail_domain
 from sasms.intake.email.servers import server_of_message
 from sasms.intake.models import Mailbox, MailThread, ProcessedMessage, TriageItem
 from sasms.intake.selectors import Sender, identify_sender
@@ -231,7 +237,7 @@ def route_message(record: ProcessedMessage, message: InboundEmail | None, *, mai
         record.outcome = Outcome.LOOP
         return
     if message.is_bounce:
-        record.outcome = Outcome.BOUNCE
+        record_bounce(record, message)
         return
     if message.is_auto_reply:
         record.outcome = Outcome.AUTO_REPLY
@@ -251,6 +257,76 @@ def route_message(record: ProcessedMessage, message: InboundEmail | None, *, mai
     if ticket is not None and _add_reply(record, message, sender, ticket):
         return
     _open_request(record, message, sender, scope=scope, follow_up=ticket)
+
+
+def _bounced_ticket(message: InboundEmail) -> Ticket | None:
+    """The request a bounce refers to: its own thread headers (Exchange sets In-Reply-To on its NDRs),
+    then the returned message's Message-ID, In-Reply-To and References, its SR number or ticket header."""
+    ticket = thread_ticket(message)
+    bounce = message.bounce
+    if ticket is not None or bounce is None:
+        return ticket
+    keys = [thread_key(i) for i in bounce.referenced_ids[:100]]
+    rows = {row.key: row for row in MailThread.objects.filter(key__in=keys).select_related("ticket")}
+    for key in keys:
+        if key in rows:
+            return _follow_merges(rows[key].ticket)
+    for text in (bounce.original_header("X-SASMS-Ticket") or "", bounce.original_subject):
+        found = SR_NUMBER.search(text)
+        if found is not None:
+            ticket = Ticket.objects.filter(number=f"SR{found.group(1)}").first()
+            if ticket is not None:
+                return _follow_merges(ticket)
+    return None
+
+
+def _ours(message: InboundEmail) -> bool:
+    """Did the returned message leave from here? Then its failed addresses are known to bounce."""
+    bounce = message.bounce
+    if bounce is None:
+        return False
+    if bounce.original_header(LOOP_HEADER) or bounce.original_header("X-SASMS-Ticket"):
+        return True
+    domain = "@" + mail_domain()
+    return bool(bounce.original_message_id and bounce.original_message_id.lower().endswith(domain))
+
+
+def record_bounce(record: ProcessedMessage, message: InboundEmail) -> None:
+    """A bounce opens nothing: it is filed under the request it refers to, with an internal note, and
+    a permanent failure marks the contacts with that address as bouncing."""
+    record.outcome = Outcome.BOUNCE
+    ticket = _bounced_ticket(message)
+    bounce = message.bounce
+    record.ticket = ticket
+    failed = [a for a in (bounce.recipients if bounce is not None else ()) if a][:20]
+    if bounce is not None and bounce.permanent and failed and (ticket is not None or _ours(message)):
+        contacts = Contact.objects.filter(
+            reduce(operator.or_, (Q(email__iexact=a) for a in failed)), email_bounced_at__isnull=True
+        ).select_related("organisation")
+        for contact in contacts:
+            contact.email_bounced_at = timezone.now()
+            contact.save(update_fields=["email_bounced_at"])
+            record_audit(
+                actor=None,
+                action="contact.email_bounced",
+                target=contact,
+                changes={"email_bounced_at": [None, contact.email_bounced_at]},
+                organisation=contact.organisation,
+            )
+    if ticket is None:
+        return
+    lines = [
+        _("An e-mail about this request could not be delivered to %(addresses)s.")
+        % {"addresses": ", ".join(failed) or _("(address not given)")}
+    ]
+    if bounce is not None and (bounce.status or bounce.diagnostic):
+        lines.append(clean_text(" ".join(p for p in (bounce.status, bounce.diagnostic) if p))[:500])
+    if bounce is not None and bounce.permanent and failed:
+        lines.append(_("The address is marked as bouncing."))
+    elif bounce is not None and not bounce.permanent:
+        lines.append(_("The mail server will keep trying."))
+    with contextlib.suppress(ServiceError):  # a closed request takes no notes; the bounce stays filed
+        add_comment(actor=robot_actor(), ticket=ticket, internal=True, body="\n".join(lines))
 
 
 def _follow_merges(ticket: Ticket) -> Ticket:

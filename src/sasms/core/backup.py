@@ -3,8 +3,10 @@
 The archive (``.tar.gz``) holds ``manifest.json`` (engine, time, and for every table its row count
 and a SHA-256 over its rows in primary-key order), the database (``pg_dump`` custom format on
 PostgreSQL, an online copy through SQLite's backup API on SQLite) and the media directory
-(attachments, documents, photos, signatures). ``restore`` loads both back and recomputes every
-table's count and checksum: a restore that does not reproduce the manifest exactly is reported.
+(attachments, documents, photos, signatures). The manifest and the dump are taken from one
+snapshot of the database, so a backup made while SASMS runs still matches itself. ``restore``
+loads both back and recomputes every table's count and checksum: a restore that does not
+reproduce the manifest exactly is reported.
 """
 
 import datetime
@@ -24,7 +26,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, connections, models
+from django.db import connection, connections, models, transaction
 
 FORMAT_VERSION = 1
 
@@ -108,29 +110,66 @@ class BackupResult:
     files: int
 
 
+def _pg_dump(dump: Path, snapshot: str) -> None:
+    args, env = _pg_env()
+    name = str(connection.settings_dict["NAME"])
+    subprocess.run(  # noqa: S603 - fixed program, arguments from our own settings
+        [
+            _tool("pg_dump"),
+            *args,
+            "--format=custom",
+            "--no-owner",
+            f"--snapshot={snapshot}",
+            "--file",
+            str(dump),
+            name,
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _sqlite_copy(dump: Path) -> None:
+    connection.ensure_connection()
+    source = connection.connection
+    target = sqlite3.connect(dump)
+    with target:
+        source.backup(target)
+    target.close()
+
+
+def _snapshot(dump: Path) -> dict[str, dict[str, Any]]:
+    """Dump the database and count it, both at one moment, while SASMS keeps writing.
+
+    PostgreSQL: one REPEATABLE READ transaction exports its snapshot and ``pg_dump --snapshot``
+    reads that same snapshot, so the manifest's counts are exactly the dump's rows. SQLite: the
+    transaction is IMMEDIATE (see the settings), so writers wait until the copy is taken.
+    """
+    if connection.in_atomic_block:
+        raise ValueError("a backup must run outside a transaction: it opens its own snapshot")
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # First statement of the transaction: the isolation level cannot change later.
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = str(cursor.fetchone()[0])
+            checksums = table_checksums()
+            _pg_dump(dump, snapshot)
+        else:
+            checksums = table_checksums()
+            _sqlite_copy(dump)
+    return checksums
+
+
 def backup(output: Path) -> BackupResult:
     engine = connection.vendor
-    checksums = table_checksums()
+    if engine not in ("postgresql", "sqlite"):
+        raise ValueError(f"backups are not supported on {engine}")
     with tempfile.TemporaryDirectory(prefix="sasms-backup-") as tmp:
         dump = Path(tmp) / ("database.dump" if engine == "postgresql" else "database.sqlite3")
-        if engine == "postgresql":
-            args, env = _pg_env()
-            name = str(connection.settings_dict["NAME"])
-            subprocess.run(  # noqa: S603 - fixed program, arguments from our own settings
-                [_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--file", str(dump), name],
-                env=env,
-                check=True,
-                capture_output=True,
-            )
-        elif engine == "sqlite":
-            connection.ensure_connection()
-            source = connection.connection
-            target = sqlite3.connect(dump)
-            with target:
-                source.backup(target)
-            target.close()
-        else:
-            raise ValueError(f"backups are not supported on {engine}")
+        checksums = _snapshot(dump)
         manifest = {
             "format": FORMAT_VERSION,
             "engine": engine,

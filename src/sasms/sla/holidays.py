@@ -331,10 +331,10 @@ def _plan_one(
         if new is None or new.kind != row.kind:
             plan.removed.append((date, row.kind, row.name))
     for date, day in wanted.items():
-        row = existing.get(date)
-        if row is not None and row.source == SpecialDaySource.MANUAL:
+        stored = existing.get(date)
+        if stored is not None and stored.source == SpecialDaySource.MANUAL:
             continue
-        if row is None or row.kind != day.kind:
+        if stored is None or stored.kind != day.kind:
             plan.added.append(day)
         else:
             plan.unchanged += 1

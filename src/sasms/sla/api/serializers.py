@@ -57,7 +57,8 @@ class WorkingIntervalOutput(serializers.ModelSerializer[WorkingInterval]):
 class HolidayYearOutput(serializers.Serializer[Any]):
     year = serializers.IntegerField()
     status = serializers.ChoiceField(choices=HolidayYearStatus.choices)
-    source = serializers.CharField(allow_blank=True)
+    # Declared fields are taken off the class, so this does not shadow ``Field.source``.
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
 
 
 class CalendarOutput(serializers.ModelSerializer[BusinessCalendar]):

@@ -119,6 +119,8 @@ def clocks_on_provisional_data(limit: int = 1000) -> list[tuple[str, str, dateti
             .values_list("pk", "ticket__number", "kind", "due_at")[:limit]
         )
         for pk, number, kind, due in rows:
+            if due is None:
+                continue
             entry = found.setdefault(pk, (number, kind, due, []))
             entry[3].append(year)
     return sorted(found.values(), key=lambda item: (item[2], item[0], item[1]))[:limit]

@@ -326,3 +326,69 @@ def test_smime_signed_body_is_read_without_the_signature_file():
     message = load("smime-signed-outlook.eml")
     assert message.text == "Fan 4 on the server in rack D3 reports 0 RPM since this morning.\n\nZhou Liu"
     assert message.attachments == ()
+
+
+def _signed_data_der(entity: bytes) -> bytes:
+    """A real CMS SignedData (opaque signing) of ``entity`` with a throw-away certificate."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs7
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.EMAIL_ADDRESS, "zhou.liu@d.example")])
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(start)
+        .not_valid_after(start + datetime.timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
+    builder = pkcs7.PKCS7SignatureBuilder().set_data(entity).add_signer(cert, key, hashes.SHA256())
+    return builder.sign(serialization.Encoding.DER, [])
+
+
+def test_opaque_signed_smime_body_and_files_are_read():
+    import base64
+
+    entity = (
+        b'Content-Type: multipart/mixed; boundary="in"\r\n\r\n--in\r\n'
+        b"Content-Type: text/plain; charset=gbk\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        + "风扇 4 转速为 0。".encode("gbk")
+        + b'\r\n--in\r\nContent-Type: text/plain; name="ipmi.log"\r\n'
+        b'Content-Disposition: attachment; filename="ipmi.log"\r\n\r\nFan 4 | 0 RPM | cr\r\n--in--\r\n'
+    )
+    raw = (
+        b"From: Zhou Liu <zhou.liu@d.example>\r\nTo: support@sasms.example\r\nSubject: Fan\r\n"
+        b"Message-ID: <opaque@d.example>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: application/pkcs7-mime; smime-type=signed-data; name="smime.p7m"\r\n'
+        b'Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename="smime.p7m"\r\n\r\n'
+        + base64.encodebytes(_signed_data_der(entity))
+    )
+    message = parse_email(raw)
+    assert message.text == "风扇 4 转速为 0。"
+    assert [(a.filename, a.data) for a in message.attachments] == [("ipmi.log", b"Fan 4 | 0 RPM | cr")]
+    assert not {"missing_from", "smime_unreadable"} & codes(message)
+
+
+def test_ber_indefinite_signed_data_with_chunked_content():
+    from sasms.intake.email.smime import signed_content
+
+    signed_oid = bytes.fromhex("06092a864886f70d010702")
+    data_oid = bytes.fromhex("06092a864886f70d010701")
+    ber = (
+        b"\x30\x80" + signed_oid + b"\xa0\x80"
+        b"\x30\x80\x02\x01\x01\x31\x00"
+        b"\x30\x80" + data_oid + b"\xa0\x80\x24\x80\x04\x05hello\x04\x03 hi\x00\x00\x00\x00\x00\x00"
+        b"\x00\x00\x00\x00\x00\x00"
+    )
+    assert signed_content(ber) == b"hello hi"
+    assert signed_content(ber[:20]) is None
+    assert signed_content(b"\x30\x84\xff\xff\xff\xff") is None

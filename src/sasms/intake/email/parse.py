@@ -25,6 +25,7 @@ from tnefparse import properties as tnef_properties
 from sasms.intake.email.bounce import Bounce, read_bounce
 from sasms.intake.email.classify import classify
 from sasms.intake.email.decode import Note, decode_bytes, decode_header, decode_words, raw_header_text
+from sasms.intake.email.smime import signed_content
 from sasms.intake.email.text import html_to_text, strip_quoted, unflow
 
 SR_NUMBER = re.compile(r"(?<![A-Za-z0-9])SR(\d{13})(?!\d)", re.I)
@@ -33,6 +34,9 @@ _MSG_ID = re.compile(r"<([^<>\s]+)>")
 MAX_PARTS = 500
 # A forward of a forward of a forward is still read; deeper nesting stays an attached .eml only.
 MAX_FORWARD_DEPTH = 3
+_OPAQUE_SIGNED = frozenset({"application/pkcs7-mime", "application/x-pkcs7-mime"})
+# A signed MIME entity has no message headers of its own; their absence is no problem there.
+_ENTITY_ONLY = frozenset({"missing_from", "missing_message_id", "missing_date"})
 _ENTITIES = {"&nbsp;": " ", "&gt;": ">", "&lt;": "<", "&quot;": '"', "&amp;": "&"}
 _ENTITY = re.compile("|".join(_ENTITIES))
 TNEF_SIGNATURE = b"\x78\x9f\x3e\x22"
@@ -325,6 +329,12 @@ def _read_part(
         return
     if ctype == "message/rfc822" and depth < MAX_FORWARD_DEPTH:
         _read_forward(data, note, body, depth)
+    if (
+        ctype in _OPAQUE_SIGNED
+        and depth < MAX_FORWARD_DEPTH
+        and _read_opaque_signed(part, data, note, body, depth)
+    ):
+        return
     content_ids = _message_ids(_raw(part, "Content-ID"))
     cid = content_ids[0] if content_ids else None
     body.attachments.append(
@@ -400,6 +410,24 @@ def _read_tnef(data: bytes, hints: list[str], note: Note, body: _Body) -> bool:
     elif html.strip():
         body.fallback_texts.append(html_to_text(html))
     body.attachments.extend(files)
+    return True
+
+
+def _read_opaque_signed(part: Message, data: bytes, note: Note, body: _Body, depth: int) -> bool:
+    """Opaque S/MIME signed mail: the signed MIME entity inside is the message body."""
+    if str(part.get_param("smime-type") or "signed-data").lower() != "signed-data":
+        return False  # enveloped (encrypted) data cannot be read without the recipient's key
+    content = signed_content(data)
+    if content is None:
+        note("smime_unreadable", f"{part.get_content_type()}: no signed content found")
+        return False
+    inner = _parse(content, max_received=10_000, depth=depth + 1)
+    for problem in inner.problems:
+        if problem.code not in _ENTITY_ONLY:
+            note(problem.code, f"signed content: {problem.detail}")
+    if inner.text:
+        body.texts.append(inner.text)
+    body.attachments.extend(inner.attachments)
     return True
 
 

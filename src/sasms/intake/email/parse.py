@@ -513,6 +513,7 @@ def _parse(raw: bytes, *, max_received: int, depth: int) -> InboundEmail:
     text = "\n\n".join(t.strip("\n") for t in body.texts if t.strip())
     if not text and html:
         text = html_to_text(html)
+    own_text = text
     text = "\n\n".join(t for t in (text.strip("\n"), *(f.strip("\n") for f in body.forwards)) if t.strip())
     # Bare CRs survive from CRLF files whose last line had no newline; one line-end style for callers.
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -548,7 +549,8 @@ def _parse(raw: bytes, *, max_received: int, depth: int) -> InboundEmail:
         is_bounce=flags.is_bounce,
         is_loop=flags.is_loop,
         problems=tuple(collector.problems),
-        bounce=_bounce(msg, text, note) if flags.is_bounce and depth == 0 else None,
+        # The server's report only: a returned message attached in full is read from its own part.
+        bounce=_bounce(msg, own_text, note) if flags.is_bounce and depth == 0 else None,
     )
 
 

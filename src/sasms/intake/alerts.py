@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -26,6 +26,13 @@ from typing import Any
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_ALERTS = 1000
 MAX_ERRORS = 50
+# Text PostgreSQL cannot store (NUL) or UTF-8 cannot encode (unpaired surrogates, legal in JSON).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_MESSAGE = "must not contain NUL characters or unpaired surrogates"
+# Alert times outside these bounds are a broken clock or a hostile sender; far-future times would
+# also overflow the date arithmetic of SLA clocks and local-time display.
+EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_FUTURE = timedelta(days=366)
 
 
 class AlertStatus(StrEnum):
@@ -243,6 +250,19 @@ def load_json(body: bytes | str, *, max_bytes: int = MAX_BODY_BYTES) -> Any:
         raise ValidationError([FieldError("$", "invalid_json", str(exc))]) from exc
 
 
+def unstorable(text: str) -> bool:
+    return _UNSTORABLE.search(text) is not None
+
+
+def time_out_of_range(value: datetime) -> str | None:
+    """Why ``value`` is refused as an alert time, or ``None`` when it is plausible."""
+    if value < EARLIEST_TIME:
+        return "must not be before 1970-01-01"
+    if value > datetime.now(UTC) + MAX_FUTURE:
+        return "must not be more than a year in the future"
+    return None
+
+
 _GO_ZERO_YEAR = 1  # Go's zero time, 0001-01-01T00:00:00Z, means "unset"
 _RFC3339 = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|z|[+-]\d{2}:?\d{2})?$")
 
@@ -296,6 +316,9 @@ class Reader:
         if not isinstance(value, str):
             self.error(where, "type", f"expected a string, got {_kind(value)}")
             return ""
+        if unstorable(value):
+            self.error(where, "value", UNSTORABLE_MESSAGE)
+            return ""
         if required and not value.strip():
             self.error(where, "blank", "this field must not be empty")
         return value
@@ -314,7 +337,9 @@ class Reader:
             return {}
         out: dict[str, str] = {}
         for name, item in value.items():
-            if isinstance(item, str):
+            if unstorable(name) or (isinstance(item, str) and unstorable(item)):
+                self.error(f"{where}.{name}", "value", UNSTORABLE_MESSAGE)
+            elif isinstance(item, str):
                 out[name] = item
             elif isinstance(item, int | float) and not isinstance(item, bool):
                 out[name] = str(item)  # a numeric label is harmless; keep it as text
@@ -326,11 +351,17 @@ class Reader:
         text = self.string(data, key, path, required=required)
         if not text:
             return None
+        where = f"{path}.{key}" if path else key
         try:
-            return parse_rfc3339(text)
+            value = parse_rfc3339(text)
         except ValueError as exc:
-            self.error(f"{path}.{key}" if path else key, "value", str(exc))
+            self.error(where, "value", str(exc))
             return None
+        problem = None if value is None else time_out_of_range(value)
+        if problem is not None:
+            self.error(where, "value", problem)
+            return None
+        return value
 
     def choice(self, data: Mapping[str, Any], key: str, path: str, choices: Iterable[str]) -> str:
         value = self.string(data, key, path)

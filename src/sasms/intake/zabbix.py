@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sasms.intake.alerts import (
     MAX_BODY_BYTES,
+    UNSTORABLE_MESSAGE,
     Alert,
     AlertStatus,
     Reader,
@@ -25,6 +26,8 @@ from sasms.intake.alerts import (
     load_json,
     normalise_severity,
     server_refs_from_labels,
+    time_out_of_range,
+    unstorable,
 )
 
 SOURCE = "zabbix"
@@ -67,7 +70,7 @@ def _when(
     stamp = _text(raw, f"{prefix}_timestamp")
     if stamp:
         try:
-            return datetime.fromtimestamp(int(stamp), tz=UTC)
+            return _in_range(reader, f"{prefix}_timestamp", datetime.fromtimestamp(int(stamp), tz=UTC))
         except (ValueError, OverflowError, OSError):
             reader.error(f"{prefix}_timestamp", "value", "expected Unix seconds")
             return None
@@ -84,7 +87,27 @@ def _when(
     except ValueError:
         reader.error(f"{prefix}_date", "value", "expected yyyy.mm.dd and hh:mm:ss")
         return None
-    return naive.replace(tzinfo=zone).astimezone(UTC)
+    try:
+        value = naive.replace(tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        reader.error(f"{prefix}_date", "value", "must not be more than a year in the future")
+        return None
+    return _in_range(reader, f"{prefix}_date", value)
+
+
+def _in_range(reader: Reader, field: str, value: datetime) -> datetime | None:
+    problem = time_out_of_range(value)
+    if problem is not None:
+        reader.error(field, "value", problem)
+        return None
+    return value
+
+
+def _unstorable_fields(reader: Reader, raw: Mapping[str, Any]) -> None:
+    """Every parameter is text SASMS may store; NUL and unpaired surrogates cannot be stored."""
+    for key, value in raw.items():
+        if (isinstance(value, str) and unstorable(value)) or unstorable(str(key)):
+            reader.error(str(key), "value", UNSTORABLE_MESSAGE)
 
 
 def _tags(reader: Reader, raw: Mapping[str, Any]) -> dict[str, str]:
@@ -105,7 +128,11 @@ def _tags(reader: Reader, raw: Mapping[str, Any]) -> dict[str, str]:
         if not isinstance(item, dict) or not isinstance(item.get("tag"), str):
             reader.error(f"event_tags[{index}]", "type", "expected {tag, value}")
             continue
-        tags[item["tag"]] = str(item.get("value", ""))
+        text = str(item.get("value", ""))
+        if unstorable(item["tag"]) or unstorable(text):
+            reader.error(f"event_tags[{index}]", "value", UNSTORABLE_MESSAGE)
+            continue
+        tags[item["tag"]] = text
     return tags
 
 
@@ -116,6 +143,8 @@ def parse_zabbix(
     data: Any = body if isinstance(body, Mapping) else load_json(body, max_bytes=max_bytes)
     reader = Reader()
     raw = reader.obj(data, "$")
+    reader.raise_if_errors()
+    _unstorable_fields(reader, raw)
     reader.raise_if_errors()
     event_id = _text(raw, "event_id")
     if not event_id:

@@ -270,3 +270,24 @@ def test_unreachable_or_refused_bmc_is_recorded(
     refused = register(admin_user, other, serve(dmtf_copy, reject_login=True), auth="session")
     assert poll_endpoint(refused).status == PollStatus.UNREACHABLE
     assert not Ticket.objects.exists()
+
+
+def test_gpus_nics_and_firmware_are_recorded_and_placeholder_serials_do_not_merge_parts(
+    admin_user: User, make_server: Callable[..., Server], customer_a: Organisation, serve: Callable[..., str]
+):
+    # EX235a: eight MI200 GPUs, all with serial "00000000000000"; four HPC network adapters that are
+    # two cards (each serial twice); 14 firmware images.
+    server = make_server(customer_a, "GE21100074")
+    endpoint = register(admin_user, server, serve(MOCKUPS / "hpe-cray-ex235a"))
+    poll_endpoint(endpoint)
+    installed = CmdbComponent.objects.filter(server=server, removed_at__isnull=True)
+    assert installed.filter(kind="gpu").count() == 8
+    assert sorted(installed.filter(kind="nic").values_list("serial", flat=True)) == [
+        "DW20430082",
+        "DW20430411",
+    ]
+    bios = installed.get(kind="firmware", slot="Node0.BIOS")
+    assert bios.firmware
+    # The faulty management-Ethernet firmware image is one request, filed as a firmware problem.
+    [ticket] = Ticket.objects.filter(channel=Channel.BMC, component=ComponentArea.FIRMWARE)
+    assert "Node0.ManagementEthernet" in ticket.title

@@ -210,6 +210,20 @@ def test_a_blade_controller_writes_only_the_matching_nodes(
     assert not BmcFault.objects.filter(component_key__contains="/Systems/Node0").exists()
     assert not BmcFault.objects.filter(component_key__contains="/Systems/Node1").exists()
     assert again(endpoint).reported_serial == "PR12378794"
+    # The nodes' own chassis (Chassis/NodeN beside Systems/NodeN) and firmware images (NodeN.BIOS)
+    # belong to their node too: Node0's and Node1's stay off this server.
+    assert not [u for u in uris if "/Node0" in u or "/Node1" in u]
+    firmware = set(
+        CmdbComponent.objects.filter(server=server, kind="firmware").values_list("slot", flat=True)
+    )
+    assert {"Node2.BIOS", "Node3.BIOS"} <= firmware
+    assert not [slot for slot in firmware if slot.startswith(("Node0.", "Node1."))]
+    # Node2's and Node3's management-Ethernet firmware are Warning: each is one request, on this server.
+    faulty = BmcFault.objects.filter(server=server, component_kind="firmware")
+    assert sorted(faulty.values_list("component_name", flat=True)) == [
+        "Node2.ManagementEthernet",
+        "Node3.ManagementEthernet",
+    ]
 
 
 def test_a_chassis_manager_without_systems_is_checked_by_its_chassis_serial(

@@ -188,3 +188,151 @@ def test_a_registry_threshold_is_configurable():
     assert not [f for f in strict.faults if f.kind is FaultKind.LOG]
     silenced = poll(MockupFiles(MOCKUPS / "hpe-cray-cmm"), log_thresholds={"CrayAlerts": "never"})
     assert silenced.faults == ()
+
+
+SMART = "/redfish/v1/Systems/1/SmartStorage/ArrayControllers"
+
+
+def smart_array(root: Path) -> None:
+    """Fill the DL325's (empty) Smart Storage with one controller the way iLO 5 lays it out: the
+    collections are reached through the controller's ``Links``, and the drive is non-authentic."""
+    edit(
+        root, SMART, lambda d: d.update(Members=[{"@odata.id": f"{SMART}/0/"}], **{"Members@odata.count": 1})
+    )
+    write(
+        root,
+        f"{SMART}/0",
+        {
+            "@odata.type": "#HpeSmartStorageArrayController.v2_3_0.HpeSmartStorageArrayController",
+            "Id": "0",
+            "Location": "Slot 0",
+            "LocationFormat": "PCISlot",
+            "Model": "HPE Smart Array P408i-a SR Gen10",
+            "SerialNumber": "PEYHB0ARH9Z5AA",
+            "FirmwareVersion": {"Current": {"VersionString": "1.98"}},
+            "Status": {"Health": "Warning", "State": "Enabled"},
+            "Links": {
+                "LogicalDrives": {"@odata.id": f"{SMART}/0/LogicalDrives/"},
+                "PhysicalDrives": {"@odata.id": f"{SMART}/0/DiskDrives/"},
+            },
+        },
+    )
+    write(
+        root,
+        f"{SMART}/0/DiskDrives",
+        {"Members": [{"@odata.id": f"{SMART}/0/DiskDrives/{n}/"} for n in (0, 1)]},
+    )
+    for n, (serial, health, reasons) in enumerate(
+        [("9XG7BDSE", "Warning", ["NonAuthenticDrive"]), ("9XG7BDSF", "OK", ["None"])]
+    ):
+        write(
+            root,
+            f"{SMART}/0/DiskDrives/{n}",
+            {
+                "Id": str(n),
+                "Location": f"1I:1:{n + 1}",
+                "LocationFormat": "ControllerPort:Box:Bay",
+                "Model": "MM1000GBKAL",
+                "SerialNumber": serial,
+                "FirmwareVersion": {"Current": {"VersionString": "HPGC"}},
+                "DiskDriveStatusReasons": reasons,
+                "Status": {"Health": health, "State": "Enabled"},
+            },
+        )
+    write(root, f"{SMART}/0/LogicalDrives", {"Members": [{"@odata.id": f"{SMART}/0/LogicalDrives/1/"}]})
+    write(
+        root,
+        f"{SMART}/0/LogicalDrives/1",
+        {
+            "Id": "1",
+            "LogicalDriveName": "LD1",
+            "Raid": "1",
+            "Status": {"Health": "Warning", "State": "Enabled"},
+            "Links": {"DataDrives": {"@odata.id": f"{SMART}/0/LogicalDrives/1/DataDrives/"}},
+        },
+    )
+    write(
+        root,
+        f"{SMART}/0/LogicalDrives/1/DataDrives",
+        {"Members": [{"@odata.id": f"{SMART}/0/DiskDrives/{n}/"} for n in (0, 1)]},
+    )
+
+
+def test_hpe_smart_storage_is_read_through_its_links(tmp_path: Path):
+    root = copy_of(HPE, tmp_path)
+    smart_array(root)
+    result = read(root)
+    [controller] = result.components_of(ComponentKind.STORAGE_CONTROLLER)
+    assert (controller.model, controller.firmware, controller.slot) == (
+        "HPE Smart Array P408i-a SR Gen10",
+        "1.98",
+        "Slot 0",
+    )
+    drives = {d.serial_number: d for d in result.components_of(ComponentKind.DRIVE)}
+    assert set(drives) == {"9XG7BDSE", "9XG7BDSF"}
+    assert drives["9XG7BDSE"].slot == "1I:1:1"
+    [volume] = result.components_of(ComponentKind.VOLUME)
+    assert volume.slot == "LD1"
+    # Drive, its logical drive and its controller are all Warning: one incident, the drive's.
+    storage = [f for f in result.faults if f.component and f.component.uri.startswith(SMART)]
+    assert len(storage) == 3
+    assert {f.incident for f in storage} == {"part:9XG7BDSE"}
+    drive_fault = next(f for f in storage if f.component and f.component.kind is ComponentKind.DRIVE)
+    assert "NonAuthenticDrive" in drive_fault.message
+    assert len(incidents(result)) == 4  # + the two adapters and the IML's power warnings
+
+
+def test_a_drive_in_storage_and_simple_storage_is_recorded_once(tmp_path: Path):
+    root = copy_of("dmtf-public-rackmount1", tmp_path)
+    system = "/redfish/v1/Systems/437XR1138R2"
+    edit(root, system, lambda d: d.update(Storage={"@odata.id": f"{system}/Storage"}))
+    write(root, f"{system}/Storage", {"Members": [{"@odata.id": f"{system}/Storage/1"}]})
+    write(
+        root,
+        f"{system}/Storage/1",
+        {
+            "Id": "1",
+            "Name": "Local storage",
+            "Drives": [{"@odata.id": f"{system}/Storage/1/Drives/Bay2"}],
+            "Status": {"Health": "OK", "HealthRollup": "Warning", "State": "Enabled"},
+        },
+    )
+    write(
+        root,
+        f"{system}/Storage/1/Drives/Bay2",
+        {
+            "Id": "Bay2",
+            "Name": "SATA Bay 2",
+            "Model": "ST1000NM0033",
+            "SerialNumber": "Z1W0LD8T",
+            "Status": {"Health": "Warning", "State": "Enabled"},
+        },
+    )
+    result = read(root)
+    drives = result.components_of(ComponentKind.DRIVE)
+    assert sorted(d.name for d in drives) == ["SATA Bay 1", "SATA Bay 2"]
+    [bay2] = [d for d in drives if d.name == "SATA Bay 2"]
+    assert bay2.serial_number == "Z1W0LD8T"  # the richer Storage record wins
+    drive_faults = [f for f in result.faults if f.component and f.component.kind is ComponentKind.DRIVE]
+    assert len(drive_faults) == 1
+
+
+def test_nics_gpus_controllers_and_firmware_are_inventory():
+    tower = read(MOCKUPS / "dmtf-public-tower")
+    assert sorted(g.model for g in tower.components_of(ComponentKind.GPU)) == ["Nvidia(R) TU102"] * 2
+    assert {n.uri for n in tower.components_of(ComponentKind.NIC)} == {
+        "/redfish/v1/Chassis/Tower/PCIeDevices/IntegratedNIC",  # a PCIe device whose function is a NIC
+        "/redfish/v1/Chassis/Tower/NetworkAdapters/NIC1",
+    }
+    assert len(tower.components_of(ComponentKind.STORAGE_CONTROLLER)) == 5
+    assert {f.firmware for f in tower.components_of(ComponentKind.FIRMWARE)}
+    hpe = read(MOCKUPS / HPE)
+    nics = hpe.components_of(ComponentKind.NIC)
+    assert {n.serial_number for n in nics} == {"REE1950F79864", "REE1939F35261"}
+    assert not hpe.components_of(ComponentKind.GPU)  # the iLO's embedded video is not a GPU
+    ex235a = read(MOCKUPS / "hpe-cray-ex235a")
+    gpus = ex235a.components_of(ComponentKind.GPU)
+    assert len(gpus) == 8
+    assert all("MI200" in g.model for g in gpus)
+    bios = next(f for f in ex235a.components_of(ComponentKind.FIRMWARE) if f.name == "Node0.BIOS")
+    assert bios.firmware

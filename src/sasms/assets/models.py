@@ -41,6 +41,9 @@ class ComponentKind(models.TextChoices):
     RAID = "raid", _("RAID controller")
     MAINBOARD = "mainboard", _("Mainboard")
     BMC = "bmc", _("BMC")
+    GPU = "gpu", _("GPU")
+    # An image of the BMC's firmware inventory (BIOS, BMC, CPLD, NIC firmware …): its version is what matters.
+    FIRMWARE = "firmware", _("Firmware")
 
 
 class SiteKind(models.TextChoices):

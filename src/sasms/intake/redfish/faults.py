@@ -38,6 +38,19 @@ from sasms.intake.redfish.model import (
 )
 
 ROOT_URI = "/redfish/v1"
+_PLACEHOLDER_SERIALS = frozenset(
+    {
+        "n/a",
+        "na",
+        "none",
+        "null",
+        "nil",
+        "unknown",
+        "not available",
+        "not specified",
+        "to be filled by o.e.m.",
+    }
+)
 READ_ONCE = datetime(1, 1, 1, tzinfo=UTC)  # mark of a service read once that had no dated entry
 _SEVERITY_RANK = {Health.OK: 0, Health.UNKNOWN: 0, Health.WARNING: 1, Health.CRITICAL: 2}
 # @odata.type fragment → component kind, for a condition's origin that was not walked as a part.
@@ -115,6 +128,9 @@ def component_faults(walk: Walk, found: FaultSet) -> None:
             detail = f" (reading {reading} {text(resource.get('ReadingUnits'))})".rstrip() if reading else ""
             state = f", state {part.state}" if part.state else ""
             message = f"{part.name}: health {part.health.value}{state}{detail}"
+            reasons = resource.get("DiskDriveStatusReasons")  # HPE: "NonAuthenticDrive", "Offline" …
+            if isinstance(reasons, list) and [r for r in reasons if text(r) and text(r) != "None"]:
+                message += f" ({', '.join(text(r) for r in reasons if text(r))})"
             if part.kind is ComponentKind.EMPTY_BAY:
                 message = f"{part.name}: bay empty, health {part.health.value} (redundancy lost)"
             if predicted:
@@ -362,9 +378,18 @@ def _topic(*texts: str) -> str:
     return next((topic for topic, words in _TOPICS.items() if any(w in joined for w in words)), "")
 
 
+def real_serial(value: str) -> str:
+    """The serial, or "" for firmware placeholders ("00000000000000", "N/A", "To be filled by O.E.M.")."""
+    text_value = value.strip()
+    lowered = text_value.lower()
+    if lowered in _PLACEHOLDER_SERIALS or len(set(lowered.replace(" ", ""))) <= 1:
+        return ""
+    return text_value
+
+
 def _part_incident(part: Component) -> str:
     # One device, several views (HPE: BaseNetworkAdapters, PCIeDevices, Chassis Devices): its serial.
-    serial = part.serial_number.strip().upper()
+    serial = real_serial(part.serial_number).upper()
     if serial and part.kind not in CONTAINERS and part.kind is not ComponentKind.FIRMWARE:
         return f"part:{serial}"
     return part.uri
@@ -389,7 +414,7 @@ def _owner(uri: str) -> str:
     return "/".join(parts[:5]) if len(parts) >= 5 else uri
 
 
-def assign_incidents(faults: list[Fault]) -> list[Fault]:
+def assign_incidents(faults: list[Fault], reflects: Mapping[str, list[str]] | None = None) -> list[Fault]:
     """Give every fault the incident it belongs to.
 
     A part's health, its conditions and its log entries share the part's incident (by serial, so
@@ -414,6 +439,13 @@ def assign_incidents(faults: list[Fault]) -> list[Fault]:
         for uri in (fault.source_uri, fault.component.uri if fault.component else ""):
             if uri:
                 by_uri.setdefault(uri.split("#", 1)[0], incident)
+    # A controller or volume degraded because of a drive it holds is that drive's fault.
+    for index, (fault, incident) in enumerate(status):
+        where = fault.component.uri if fault.component is not None else ""
+        cause = next((by_uri[c] for c in (reflects or {}).get(where, []) if c in by_uri), "")
+        if cause and cause != incident:
+            status[index] = (fault, cause)
+            by_uri[where] = cause
     for fault, incident in status:
         out.append(replace(fault, incident=incident))
     for fault in faults:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from sasms.intake.redfish.model import ComponentKind, Fault, LogEntry, PollResult
+from sasms.intake.redfish.model import ComponentKind, Fault, LogEntry, PollResult, SystemInfo
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -152,6 +153,34 @@ def check_identity(result: PollResult, *, serial: str, known_uuid: str = "") -> 
     return Identity(matched=matched, candidates=listed)
 
 
+def owner(uri: str, systems: Iterable[SystemInfo]) -> str:
+    """The system a resource belongs to on a multi-node BMC, or "" when it is shared (the enclosure).
+
+    Under ``Systems/<id>``; a chassis that only this system links to (``Links.Chassis``) or that
+    carries the system's id (HPE Cray: ``Chassis/Node0`` beside ``Systems/Node0``); a firmware
+    image named after the system (``FirmwareInventory/Node0.BIOS``).
+    """
+    listed = list(systems)
+    base = uri.split("#", 1)[0].rstrip("/")
+    for system in listed:
+        if _under(base, (system.uri.rstrip("/"),)):
+            return system.uri
+    segments = base.split("/")
+    ids = {s.uri.rstrip("/").rsplit("/", 1)[-1].lower(): s.uri for s in listed}
+    if len(segments) >= 5 and segments[3] == "Chassis":
+        chassis = "/".join(segments[:5])
+        linking = [s.uri for s in listed if chassis in s.chassis]
+        if len(linking) == 1:
+            return linking[0]
+        if not linking and segments[4].lower() in ids:
+            return ids[segments[4].lower()]
+    if "/FirmwareInventory/" in base or "/SoftwareInventory/" in base:
+        token = re.split(r"[._\-\s]", segments[-1], maxsplit=1)[0].lower()
+        if token in ids and len(ids) > 1:
+            return ids[token]
+    return ""
+
+
 def _under(uri: str, roots: tuple[str, ...]) -> bool:
     base = uri.split("#", 1)[0].rstrip("/")
     return any(base == root or base.startswith(root + "/") for root in roots)
@@ -164,20 +193,23 @@ def scoped(result: PollResult, identity: Identity) -> PollResult:
     if not others:
         return result
 
+    def foreign(uri: str) -> bool:
+        return bool(uri) and owner(uri, result.systems).rstrip("/") in others
+
     def foreign_entry(entry: LogEntry | None) -> bool:
         # A shared (manager) log names the node an entry is about in its OriginOfCondition.
         return entry is not None and any(
-            _under(uri, others) for uri in (entry.service_uri, entry.uri, entry.origin_uri)
+            foreign(uri) for uri in (entry.service_uri, entry.uri, entry.origin_uri)
         )
 
     def foreign_fault(fault: Fault) -> bool:
         where = fault.component.uri if fault.component is not None else fault.source_uri
-        return _under(where, others) or _under(fault.incident, others) or foreign_entry(fault.log_entry)
+        return foreign(where) or foreign(fault.incident) or foreign_entry(fault.log_entry)
 
     return replace(
         result,
         systems=tuple(s for s in result.systems if s.uri in kept),
-        components=tuple(c for c in result.components if not _under(c.uri, others)),
+        components=tuple(c for c in result.components if not foreign(c.uri)),
         faults=tuple(f for f in result.faults if not foreign_fault(f)),
         new_log_entries=tuple(e for e in result.new_log_entries if not foreign_entry(e)),
     )

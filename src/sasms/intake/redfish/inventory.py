@@ -141,6 +141,11 @@ class Walk:
     # Absent bays that still report a fault (an empty PSU bay: "redundancy lost"): faults, not parts.
     empty_bays: list[tuple[Component, dict[str, Any]]] = field(default_factory=list)
     redundancy: list[tuple[str, str, Health]] = field(default_factory=list)  # (uri, group name, health)
+    # A controller's or volume's health reflects its drives': parent uri → the drives it depends on.
+    reflects: dict[str, list[str]] = field(default_factory=dict)
+
+    def reflect(self, parent: str, children: Iterable[str]) -> None:
+        self.reflects.setdefault(parent, []).extend(c for c in children if c and c != parent)
 
     def add(self, kind: ComponentKind, resource: dict[str, Any], uri: str, *slot_keys: str) -> None:
         built = component(kind, resource, uri, *slot_keys)
@@ -201,6 +206,11 @@ def system_info(resource: dict[str, Any], uri: str) -> SystemInfo:
         power_state=text(resource.get("PowerState")),
         health=Health.parse(dig(resource, "Status", "Health")),
         health_rollup=Health.parse(dig(resource, "Status", "HealthRollup")),
+        chassis=tuple(
+            Reader.normalise(link["@odata.id"])
+            for link in (dig(resource, "Links", "Chassis") or [])
+            if isinstance(link, dict) and isinstance(link.get("@odata.id"), str)
+        ),
     )
 
 
@@ -214,6 +224,8 @@ _GPU_WORDS = re.compile(
     r"radeon|quadro|geforce|nvidia [ahlvt]\d+)",
     re.I,
 )
+# The BMC's own VGA (HPE "Embedded Video Controller", ASPEED, Matrox) is not a GPU to record.
+_ONBOARD_VIDEO = re.compile(r"embedded video|onboard video|integrated video|aspeed|matrox|\bilo\b", re.I)
 _NIC_WORDS = re.compile(
     r"\b(network ?controller|network adapter|ethernet|nic|infiniband|fibre channel|connectx|hca|"
     r"\d+gbe|\d+ ?gb ?(sfp|qsfp)|ocp\d? )",
@@ -233,7 +245,7 @@ def device_kind(resource: dict[str, Any], reader: Reader | None = None) -> Compo
         for function in list(reader.members(reader.get(functions), limit=16)):
             classes.append(text(function.get("DeviceClass")).lower())
     joined = " ".join(classes)
-    if code in (3, 0x12) or _GPU_WORDS.search(joined):
+    if (code in (3, 0x12) or _GPU_WORDS.search(joined)) and not _ONBOARD_VIDEO.search(joined):
         return ComponentKind.GPU
     if code == 2 or _NIC_WORDS.search(joined):
         return ComponentKind.NIC
@@ -300,15 +312,22 @@ def _walk_smart_storage(reader: Reader, walk: Walk, smart: dict[str, Any] | None
     holders = [h for h in (smart.get("Links"), smart) if isinstance(h, dict)]
     for holder in holders:
         for controller in reader.collection(holder, "ArrayControllers", "HostBusAdapters"):
-            walk.add(ComponentKind.STORAGE_CONTROLLER, controller, uri_of(controller, ""), "Location")
+            controller_uri = uri_of(controller, "")
+            walk.add(ComponentKind.STORAGE_CONTROLLER, controller, controller_uri, "Location")
             links = controller.get("Links") if isinstance(controller.get("Links"), dict) else controller
+            drive_uris: list[str] = []
             for drive in reader.collection(links, "PhysicalDrives"):
                 reasons = drive.get("DiskDriveStatusReasons")
                 if isinstance(reasons, list) and any("predict" in text(r).lower() for r in reasons):
                     drive = {**drive, "FailurePredicted": True}
-                walk.add(ComponentKind.DRIVE, drive, uri_of(drive, ""), "Location")
+                drive_uris.append(uri_of(drive, ""))
+                walk.add(ComponentKind.DRIVE, drive, drive_uris[-1], "Location")
+            walk.reflect(controller_uri, drive_uris)
             for volume in reader.collection(links, "LogicalDrives"):
-                walk.add(ComponentKind.VOLUME, volume, uri_of(volume, ""), "LogicalDriveName")
+                volume_uri = uri_of(volume, "")
+                walk.add(ComponentKind.VOLUME, volume, volume_uri, "LogicalDriveName")
+                data = [uri_of(d, "") for d in reader.collection(volume.get("Links"), "DataDrives")]
+                walk.reflect(volume_uri, data or drive_uris)
 
 
 def _walk_storage(reader: Reader, walk: Walk, storage: dict[str, Any]) -> list[Component]:
@@ -316,15 +335,13 @@ def _walk_storage(reader: Reader, walk: Walk, storage: dict[str, Any]) -> list[C
     listed: list[Component] = []
     controllers = storage.get("StorageControllers")
     if isinstance(controllers, list):
-        walk.add_members(
-            ComponentKind.STORAGE_CONTROLLER,
-            [c for c in controllers if isinstance(c, dict)],
-            f"{base}#/StorageControllers",
-        )
+        members = [c for c in controllers if isinstance(c, dict)]
+        controller_base = f"{base}#/StorageControllers"
     else:
-        walk.add_members(
-            ComponentKind.STORAGE_CONTROLLER, reader.collection(storage, "Controllers"), f"{base}/Controllers"
-        )
+        members = reader.collection(storage, "Controllers")
+        controller_base = f"{base}/Controllers"
+    walk.add_members(ComponentKind.STORAGE_CONTROLLER, members, controller_base)
+    controller_uris = [uri_of(c, f"{controller_base}/{i}") for i, c in enumerate(members)]
     drives = storage.get("Drives")
     seen: set[str] = set()
     for link in drives if isinstance(drives, list) else []:
@@ -335,9 +352,20 @@ def _walk_storage(reader: Reader, walk: Walk, storage: dict[str, Any]) -> list[C
         drive = reader.get(target)
         if drive is not None:
             walk.add(ComponentKind.DRIVE, drive, uri_of(drive, target))
-            listed.append(component(ComponentKind.DRIVE, drive, target))
+            listed.append(component(ComponentKind.DRIVE, drive, uri_of(drive, target)))
+    drive_uris = [d.uri for d in listed]
+    for controller_uri in controller_uris:
+        walk.reflect(controller_uri, drive_uris)
     for volume in reader.collection(storage, "Volumes"):
-        walk.add(ComponentKind.VOLUME, volume, uri_of(volume, f"{base}/Volumes"))
+        volume_uri = uri_of(volume, f"{base}/Volumes")
+        walk.add(ComponentKind.VOLUME, volume, volume_uri)
+        linked = dig(volume, "Links", "Drives")
+        data = (
+            [Reader.normalise(d["@odata.id"]) for d in linked if isinstance(d, dict) and "@odata.id" in d]
+            if isinstance(linked, list)
+            else []
+        )
+        walk.reflect(volume_uri, data or drive_uris)
     return listed
 
 

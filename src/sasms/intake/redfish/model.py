@@ -78,6 +78,7 @@ class SystemInfo:
     power_state: str
     health: Health
     health_rollup: Health
+    chassis: tuple[str, ...] = ()  # Links.Chassis: the enclosures this system is built into
 
 
 @dataclass(frozen=True, slots=True)

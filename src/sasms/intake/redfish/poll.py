@@ -149,7 +149,9 @@ def poll(
         history.extend(entries)
         if mark is not None:
             marks[service_uri] = mark
-    faults = assign_incidents([*found, *log_faults(fresh, walk, found, thresholds, history=history)])
+    faults = assign_incidents(
+        [*found, *log_faults(fresh, walk, found, thresholds, history=history)], walk.reflects
+    )
     return PollResult(
         service_root={
             k: v for k, v in root.items() if k in ("RedfishVersion", "Product", "Vendor", "UUID", "Name")

@@ -49,6 +49,7 @@ from sasms.intake.redfish import (
     RedfishError,
     poll_bmc,
 )
+from sasms.intake.redfish.identity import normalise_serial
 from sasms.intake.services.alerts import _retrying
 from sasms.intake.services.bmc_identity import verify_identity
 from sasms.intake.services.classify import area_from_text, category_for, impact_for, urgency_for
@@ -72,6 +73,9 @@ _AREAS = {
     ComponentKind.NIC: ComponentArea.NIC,
     ComponentKind.STORAGE_CONTROLLER: ComponentArea.RAID,
     ComponentKind.BMC: ComponentArea.BMC,
+    ComponentKind.FIRMWARE: ComponentArea.FIRMWARE,
+    ComponentKind.VOLUME: ComponentArea.DISK,
+    ComponentKind.EMPTY_BAY: ComponentArea.PSU,
     ComponentKind.SYSTEM: ComponentArea.MAINBOARD,
     ComponentKind.CHASSIS: ComponentArea.MAINBOARD,
 }
@@ -84,6 +88,8 @@ _CMDB_KINDS = {
     ComponentKind.NIC: CmdbKind.NIC,
     ComponentKind.STORAGE_CONTROLLER: CmdbKind.RAID,
     ComponentKind.BMC: CmdbKind.BMC,
+    ComponentKind.GPU: CmdbKind.GPU,
+    ComponentKind.FIRMWARE: CmdbKind.FIRMWARE,
 }
 _SEVERITY = {Health.CRITICAL: AlertSeverity.CRITICAL, Health.WARNING: AlertSeverity.WARNING}
 
@@ -451,8 +457,9 @@ def sync_inventory(endpoint: BmcEndpoint, result: PollResult, robot: Any, outcom
         if kind is None:
             continue
         values = _cmdb_fields(part)
-        identity = (str(kind), values["serial"].upper())
-        if values["serial"] and identity in handled_serials:
+        # Placeholder serials ("00000000000000" on every GPU of a Cray blade) identify nothing.
+        identity = (str(kind), normalise_serial(values["serial"]))
+        if identity[1] and identity in handled_serials:
             continue  # the same part linked twice by the BMC
         handled_serials.add(identity)
         reported_kinds.add(str(kind))

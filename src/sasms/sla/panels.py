@@ -20,6 +20,11 @@ def clocks_panel(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
 def register_panels() -> None:
     register_panel(
         TicketPanel(
-            key="sla-clocks", template="sla/_clocks_panel.html", context=clocks_panel, column="side", order=10
+            key="sla-clocks",
+            template="sla/_clocks_panel.html",
+            context=clocks_panel,
+            column="side",
+            order=10,
+            live=True,  # a reply meets the response clock: the page refreshes this panel after it
         )
     )

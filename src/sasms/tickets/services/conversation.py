@@ -39,8 +39,15 @@ def add_comment(*, actor: User, ticket: Ticket, body: str, internal: bool = Fals
             _("The text is too long."), fields={"body": [_("At most %d characters.") % MAX_COMMENT]}
         )
     ticket = lock_ticket(ticket.pk)
-    if ticket.status in (Status.CLOSED, Status.CANCELLED) and not staff:
-        raise Conflict(_("This request is closed; please open a new one."))
+    if ticket.status in (Status.CLOSED, Status.CANCELLED):
+        # Nobody writes on a finished request, staff included: the page no longer offers it, and
+        # anything further belongs on a new request (e-mail intake opens a follow-up then).
+        message = (
+            _("This request is closed; replies and notes can no longer be added.")
+            if staff
+            else _("This request is closed; please open a new one.")
+        )
+        raise Conflict(message, code="ticket_closed", fields={"body": [message]})
     event = record_event(
         ticket=ticket,
         actor=actor,

@@ -119,7 +119,12 @@ def comment_view(request: HttpRequest, number: str) -> HttpResponse:
         if form.errors:
             messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return _back(number)
-    context = {**timeline_context(request, ticket), "comment_form": form}
+    ticket = selectors.access_ticket(actor=actor, number=number)  # as the reply left it
+    context = {
+        **timeline_context(request, ticket),
+        "comment_form": form,
+        "live_panels": [] if form.errors else panels_for(request, ticket, live_only=True),
+    }
     return render(request, "tickets/_composer_response.html", context, status=200 if not form.errors else 422)
 
 

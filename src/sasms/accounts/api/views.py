@@ -64,7 +64,7 @@ class OrganisationViewSet(
         return Response(s.OrganisationOutput(organisation).data)
 
     @extend_schema(responses=s.ContactOutput(many=True), request=None)
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def contacts(self, request: Request, pk: str, version: str = "v1") -> Response:
         organisation = self.get_object()
         contacts = selectors.contacts_of(actor=_actor(request), organisation=organisation)

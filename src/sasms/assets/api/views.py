@@ -182,7 +182,7 @@ class ServerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(self._detail(server))
 
     @extend_schema(responses=s.ComponentOutput(many=True), request=None, summary="All parts, with history")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def components(self, request: Request, pk: str, version: str = "v1") -> Response:
         server = self.get_object()
         rows = selectors.components_of(server=server).order_by("kind", "slot", "installed_at", "pk")

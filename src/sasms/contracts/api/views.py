@@ -139,7 +139,8 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         request=None, responses=s.CoveredServerOutput(many=True), summary="Servers on the contract"
     )
-    @action(detail=True, methods=["get"])
+    # The contract list's filters (and ordering) do not apply to these rows nor to finding the contract.
+    @action(detail=True, methods=["get"], filter_backends=[])
     def servers(self, request: Request, pk: str, version: str = "v1") -> Response:
         contract = self.get_object()
         rows = selectors.covered_servers(contract=contract)
@@ -175,7 +176,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         request=None, responses=s.DocumentOutput(many=True), summary="Documents attached to the contract"
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def documents(self, request: Request, pk: str, version: str = "v1") -> Response:
         contract = self.get_object()
         return Response(s.DocumentOutput(selectors.documents_of(contract=contract), many=True).data)

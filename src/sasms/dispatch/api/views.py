@@ -307,7 +307,8 @@ class ProposalViewSet(
         return Response(s.DispatchProposalOutput(proposal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.DispatchProposalRowOutput(many=True))
-    @action(detail=True, methods=["get"])
+    # The proposal list's filters do not apply to its rows nor to finding the proposal.
+    @action(detail=True, methods=["get"], filter_backends=[])
     def rows(self, request: Request, pk: str, version: str = "v1") -> Response:
         actor = _actor(request)
         rows = selectors.proposal_rows(actor=actor, proposal=self.get_object())

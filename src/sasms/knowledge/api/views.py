@@ -131,7 +131,8 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         responses=s.ArticleHitOutput(many=True),
         summary="Ranked full-text search with highlighted snippets",
     )
-    @action(detail=False, methods=["get"])
+    # Its parameters are the ones above: the article list's filters are not applied to the hits.
+    @action(detail=False, methods=["get"], filter_backends=[])
     def search(self, request: Request, version: str = "v1") -> Response:
         actor = _actor(request)
         data = s.ArticleSearchInput(data=request.query_params.dict())

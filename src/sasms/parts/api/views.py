@@ -115,7 +115,7 @@ class PartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartsViewSet
     @extend_schema(
         request=None, responses=s.AvailabilityOutput(many=True), summary="Stock of this part at every depot"
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def availability(self, request: Request, pk: str, version: str = "v1") -> Response:
         part = self.get_object()
         rows = (

@@ -170,7 +170,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         responses=s.TicketEventOutput(many=True),
         summary="The timeline (customers: public events)",
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def events(self, request: Request, number: str, version: str = "v1") -> Response:
         ticket = self.get_object()
         events = selectors.timeline_for(actor=_actor(request), ticket=ticket)
@@ -179,7 +179,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         request=None, responses=s.TicketEventOutput(many=True), summary="Replies and (staff) internal notes"
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def comments(self, request: Request, number: str, version: str = "v1") -> Response:
         ticket = self.get_object()
         comments = selectors.comments_for(actor=_actor(request), ticket=ticket)
@@ -201,7 +201,13 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         request=None, responses=s.TicketAttachmentOutput(many=True), summary="Files (customers: not internal)"
     )
-    @action(detail=True, methods=["get"], parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=True,
+        methods=["get"],
+        parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
     def attachments(self, request: Request, number: str, version: str = "v1") -> Response:
         ticket = self.get_object()
         files = selectors.attachments_for(actor=_actor(request), ticket=ticket).select_related("ticket")

@@ -442,7 +442,19 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("SASMS_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "redfish": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "redfish": {"level": "WARNING"},
+        # `sasms run` says where it serves itself; waitress's own line would follow it.
+        "waitress": {"level": "WARNING"},
+        # Jobs run in-process: a line per task run, and kombu's note that there is no broker host,
+        # would bury the server's output. Failures still show.
+        **(
+            {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
+            if CELERY_TASK_ALWAYS_EAGER
+            else {}
+        ),
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

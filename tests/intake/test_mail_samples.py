@@ -100,6 +100,14 @@ def test_declared_charset_decides_between_equally_plausible_readings():
     assert decode_raw_header("报价单".encode("gbk"), hints=["gb2312"]) == "报价单"
 
 
+def test_declared_charset_the_header_bytes_contradict_is_overruled():
+    # A Big5 subject over a body labelled GB2312: the GB reading is rare characters, Big5 everyday ones.
+    assert decode_raw_header("回覆：伺服器硬碟故障請盡快處理".encode("big5"), hints=["gb2312"]) == (
+        "回覆：伺服器硬碟故障請盡快處理"
+    )
+    assert decode_raw_header("서버 장애".encode("euc-kr"), hints=["euc-kr"]) == "서버 장애"
+
+
 def test_truncated_header_bytes_drop_the_broken_byte_not_into_replacement_characters():
     data = "服务器故障".encode("gbk")[:-1]
     decoded = decode_raw_header(data)

@@ -233,13 +233,17 @@ def decode_raw_header(
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        share = shares.get(codec, _share_common(text, codec))
+        share = shares[codec] if codec in shares else _share_common(text, codec)
+        if share < 0:
+            continue
         # A Latin label on the body says little about CJK bytes in the subject; take it only when
         # no CJK reading is convincing.
         if codec in _SINGLE_BYTE and best_share >= 0.8:
             continue
-        if share >= 0 and (codec in readings or codec in _SINGLE_BYTE or share > 0):
-            return text
+        # A CJK label the bytes contradict (Big5 headers over a body mislabelled GB2312) is overruled.
+        if codec in shares and share < 0.8 and best_share - share > 0.3:
+            continue
+        return text
     if readings:
         # Equally everyday readings: GB18030 first (GB2312's level 1 is the stricter test and the
         # likeliest charset here), the detector choosing between the others.

@@ -23,11 +23,12 @@ help:
 	@echo "make run   — set up and serve SASMS on http://127.0.0.1:8000 (SQLite under var/, demo data)"
 	@echo "make test  — set up and run lint, type check and every test (SQLite and PostgreSQL)"
 
+# Embedded mode serves static files from the code, so there is no collectstatic step. The demo
+# log-ins are the last thing printed before the line saying where SASMS serves.
 run: setup
 	$(SASMS) migrate --noinput
 	$(SASMS) demo --if-empty
-	$(SASMS) collectstatic --noinput -v 0
-	$(SASMS) run
+	@$(SASMS) run
 
 test: corpus-notice setup system-packages lint typecheck pytest-sqlite pytest-postgres
 
@@ -57,16 +58,23 @@ $(UV):
 python-deps: $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 
-assets:
-	npm ci --no-audit --no-fund --loglevel=error
+assets: node_modules/.package-lock.json
 	mkdir -p src/sasms/static/vendor/bootstrap src/sasms/static/vendor/bootstrap-icons src/sasms/static/vendor/chartjs
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* src/sasms/static/vendor/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts src/sasms/static/vendor/bootstrap-icons/
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map src/sasms/static/vendor/chartjs/
 
-messages: python-deps
+# npm ci again only when the lock file changed.
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# msgfmt as compilemessages runs it, without starting Django; only for catalogues that changed.
+MESSAGE_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard src/sasms/locale/*/LC_MESSAGES/*.po))
+messages: $(MESSAGE_CATALOGUES)
+
+%.mo: %.po
 	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-packages
-	cd src/sasms && ../../$(SASMS) compilemessages -v 0
+	msgfmt --check-format -o $@ $<
 
 lint: python-deps
 	$(BIN)/ruff check src tests bench

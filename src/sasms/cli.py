@@ -19,29 +19,57 @@ def _serve(argv: list[str]) -> None:
 
     django.setup()
     from django.conf import settings
-    from django.core.management import call_command
     from waitress import serve
 
     from sasms.core.scheduler import InProcessScheduler
     from sasms.wsgi import application
 
-    call_command("migrate", interactive=False, verbosity=0)
+    _migrate()
+    _collect_static_if_missing()
     stop = threading.Event()
     if settings.CELERY_TASK_ALWAYS_EAGER and not options.no_jobs:
         scheduler = InProcessScheduler.from_settings()
         threading.Thread(target=scheduler.run_forever, args=(stop,), name="sasms-jobs", daemon=True).start()
-        print("Background jobs: in-process (no CELERY_BROKER_URL set)")
+        jobs = "background jobs in-process"
         from sasms.assets.tasks import resume_interrupted_imports
 
         if resumed := resume_interrupted_imports():
             print(f"Resumed {resumed} asset import(s) interrupted by the last stop")
+    elif settings.CELERY_TASK_ALWAYS_EAGER:
+        jobs = "no periodic jobs (--no-jobs)"
     else:
-        print("Background jobs: on Celery workers via", settings.CELERY_BROKER_URL or "(disabled)")
-    print(f"SASMS is serving on http://{options.host}:{options.port}/  (Ctrl+C to stop)")
+        jobs = f"background jobs on Celery workers via {settings.CELERY_BROKER_URL}"
+    # The last line on a first start: the demo log-ins come right before it.
+    address = f"http://{options.host}:{options.port}/"
+    print(f"SASMS is serving on {address} with {jobs} (Ctrl+C to stop)", flush=True)
     try:
         serve(application, host=options.host, port=options.port, threads=options.threads, ident="sasms")
     finally:
         stop.set()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if plan := executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        print(f"Migrating the database ({len(plan)} to apply)…", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _collect_static_if_missing() -> None:
+    """Production serves collectstatic's manifest; a start without it would answer 500 on every page."""
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+    from django.core.management import call_command
+
+    if isinstance(staticfiles_storage, ManifestFilesMixin) and not staticfiles_storage.exists(
+        staticfiles_storage.manifest_name
+    ):
+        print(f"Collecting static files into {settings.STATIC_ROOT} (no manifest there yet)…", flush=True)
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def main(argv: list[str] | None = None) -> None:

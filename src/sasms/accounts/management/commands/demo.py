@@ -29,6 +29,7 @@ class Command(BaseCommand):
                 )
                 return
             raise CommandError("Demo data is already loaded; use a fresh database (or --if-empty).")
+        self.stdout.write("Building the demo data (a few minutes the first time)…")
         started = time.monotonic()
 
         def progress(step: str, done: int, total: int) -> None:

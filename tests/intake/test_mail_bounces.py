@@ -20,6 +20,7 @@ BOUNCES = {
     "bounce-office365-ndr.eml": ("zhang.san@b.example", "<sasms.41.978.9b1c7d02e4f5@sasms.example>"),
     "bounce-qmail.eml": ("li.si@b.example", "<sasms.41.979.1f2e3d4c5b6a@sasms.example>"),
     "bounce-exim.eml": ("chen.wu@c.example", "<sasms.41.980.2a3b4c5d6e7f@sasms.example>"),
+    "bounce-exim-dsn.eml": ("chen.wu@c.example", "<sasms.41.982.4c5d6e7f8091@sasms.example>"),
     "bounce-postfix-rfc822.eml": ("zhou.liu@d.example", "<sasms.41.981.3b4c5d6e7f80@sasms.example>"),
 }
 

@@ -183,6 +183,7 @@ def _html_only(raw: bytes) -> bytes:
         ),
         ("bounce-qmail.eml", "li.si@b.example", "5.1.1", "sasms.41.979.1f2e3d4c5b6a@sasms.example"),
         ("bounce-exim.eml", "chen.wu@c.example", "5.1.1", "sasms.41.980.2a3b4c5d6e7f@sasms.example"),
+        ("bounce-exim-dsn.eml", "chen.wu@c.example", "5.0.0", "sasms.41.982.4c5d6e7f8091@sasms.example"),
         (
             "bounce-postfix-rfc822.eml",
             "zhou.liu@d.example",

@@ -5,6 +5,7 @@ targets with a ledger entry, the timeline and the audit log say what happened.
 """
 
 import datetime
+import io
 from collections.abc import Callable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -112,9 +113,13 @@ def test_naming_the_server_later_takes_its_entitlement_at_creation(
     assert change.data["server"] == ["", "7X24SRV01"]
     assert change.data["entitled"] == [False, True]
     assert change.body == "Serial from the customer"
-    retarget = TicketEvent.objects.get(ticket=ticket, kind=EventKind.PRIORITY)
-    assert retarget.public is False
-    assert retarget.data["priority"] == [ticket.priority, ticket.priority]
+    # The SLA follows through a coverage note, not a make-believe priority change.
+    assert not TicketEvent.objects.filter(ticket=ticket, kind=EventKind.PRIORITY).exists()
+    note = TicketEvent.objects.get(ticket=ticket, kind=EventKind.NOTE)
+    assert note.public is False
+    assert note.data["sla_coverage"]["from"]["rule"] == "no_server"
+    assert note.data["sla_coverage"]["to"]["contract"] == "HT-7X24-0001"
+    assert "HT-7X24-0001" in note.body
     entry = AuditEntry.objects.get(action="ticket.server", object_id=str(ticket.pk))
     assert entry.changes["server"] == [None, critical_server.pk]
     assert entry.changes["entitled"] == [False, True]
@@ -353,3 +358,249 @@ def test_priority_rerate_after_the_server_uses_the_new_terms(
     services.set_ticket_server(actor=engineer, ticket=ticket, server=critical_server)
     services.change_priority(actor=engineer, ticket=ticket, impact=Level.HIGH, urgency=Level.HIGH)
     assert clocks(ticket)["resolution"].target_minutes == 240  # 7×24×4, P1
+
+
+# --- Coverage changed: the clocks are rebuilt for the new terms ---------------------------------
+
+FRIDAY = datetime.datetime(2026, 3, 6, 17, 30, tzinfo=SH)  # half an hour before a 5×9 weekend
+
+
+def open_p2(organisation: Organisation, contact: Contact, server: Server | None = None) -> Ticket:
+    """A P2 hardware replacement (on-site clock from the start when the terms have one)."""
+    ticket = services.create_ticket(
+        actor=None,
+        organisation=organisation,
+        requester=contact,
+        server=server,
+        title="Disk failed",
+        impact=Level.HIGH,
+        urgency=Level.MEDIUM,
+        service_kind="hardware_replacement",
+    )
+    assert ticket.priority == "P2"
+    return ticket
+
+
+def coverage_lines(ticket: Ticket) -> dict[str, list[ClockEntry]]:
+    lines: dict[str, list[ClockEntry]] = {}
+    for entry in ClockEntry.objects.filter(clock__ticket=ticket, reason="coverage changed").select_related(
+        "clock"
+    ):
+        lines.setdefault(entry.clock.kind, []).append(entry)
+    return lines
+
+
+def assert_verify_clean(ticket: Ticket, now: datetime.datetime) -> None:
+    from django.core.management import call_command
+
+    from sasms.sla.clocks.replay import verify
+
+    assert verify(ticket_ids=[ticket.pk], now=now) == (1, [])
+    with time_machine.travel(now, tick=False):
+        call_command("sla", "verify", "--ticket", ticket.number, stdout=io.StringIO())
+
+
+def test_time_and_materials_request_named_on_a_7x24x4_server_starts_every_clock_on_7x24(
+    customer_a: Organisation, contact_a: Contact, critical_server: Server, engineer: User
+) -> None:
+    from sasms.integrations.events import event_types
+
+    with time_machine.travel(FRIDAY, tick=False):
+        ticket = open_p2(customer_a, contact_a)
+    before = clocks(ticket)
+    assert set(before) == {"response"}  # time and materials: a first response only, 5×9
+    assert before["response"].calendar.code == "cn-5x9"
+    assert before["response"].due_at == datetime.datetime(2026, 3, 9, 9, 30, tzinfo=SH)
+    changed_at = FRIDAY + datetime.timedelta(minutes=15)
+    with time_machine.travel(changed_at, tick=False):
+        services.set_ticket_server(actor=engineer, ticket=ticket, server=critical_server)
+    after = clocks(ticket)
+    assert set(after) == {"response", "dispatch", "onsite", "resolution"}
+    # As if the request had carried the contract from its creation: due = created + target on 7×24.
+    expected = {"response": 60, "dispatch": 60, "onsite": 240, "resolution": 480}
+    for kind, target in expected.items():
+        clock = after[kind]
+        assert clock.calendar.code == "7x24", kind
+        assert (clock.state, clock.target_minutes, clock.breached_at) == ("running", target, None), kind
+        assert clock.started_at == FRIDAY, kind
+        assert clock.due_at == FRIDAY + datetime.timedelta(minutes=target), kind
+    lines = coverage_lines(ticket)
+    assert {kind: len(entries) for kind, entries in lines.items()} == dict.fromkeys(expected, 1)
+    assert lines["response"][0].kind == "retargeted"
+    assert lines["response"][0].data["from"]["coverage_hours"] == "5x9"
+    assert lines["response"][0].data["to"]["coverage_hours"] == "7x24"
+    assert lines["response"][0].data["to"]["contract"] == "HT-7X24-0001"
+    assert lines["resolution"][0].kind == "started"
+    assert lines["resolution"][0].consumed_minutes == 15  # business time since creation, on 7×24
+    # A coverage note on the timeline, no priority change (so no priority_changed webhook).
+    events = list(TicketEvent.objects.filter(ticket=ticket))
+    assert not [e for e in events if e.kind == EventKind.PRIORITY]
+    assert not [e for e in events if "ticket.priority_changed" in event_types(e)]
+    assert [e.kind for e in events if "sla_coverage" in e.data] == [EventKind.NOTE]
+    assert_verify_clean(ticket, changed_at + datetime.timedelta(minutes=1))
+
+
+def test_covered_request_losing_its_server_stops_the_dropped_clocks_and_withdraws_the_breach(
+    customer_a: Organisation, contact_a: Contact, critical_server: Server, engineer: User
+) -> None:
+    from sasms.sla.clocks.services import sweep
+
+    with time_machine.travel(FRIDAY, tick=False):
+        ticket = open_p2(customer_a, contact_a, critical_server)
+    assert set(clocks(ticket)) == {"response", "dispatch", "onsite", "resolution"}
+    swept_at = FRIDAY + datetime.timedelta(minutes=90)
+    with time_machine.travel(swept_at, tick=False):
+        sweep(now=swept_at)
+    breached = clocks(ticket)
+    # 60 minutes on 7×24: response and dispatch were breached at 18:30.
+    assert breached["response"].breached_at == FRIDAY + datetime.timedelta(minutes=60)
+    assert breached["dispatch"].breached_at == FRIDAY + datetime.timedelta(minutes=60)
+    changed_at = swept_at + datetime.timedelta(minutes=5)
+    with time_machine.travel(changed_at, tick=False):
+        services.set_ticket_server(actor=engineer, ticket=ticket, server=None)
+    after = clocks(ticket)
+    response = after["response"]
+    # Time and materials, P2: a first response in 60 minutes of 5×9 — due Monday, not breached.
+    assert response.calendar.code == "cn-5x9"
+    assert (response.state, response.target_minutes, response.breached_at) == ("running", 60, None)
+    assert response.due_at == datetime.datetime(2026, 3, 9, 9, 30, tzinfo=SH)
+    for kind in ("dispatch", "onsite", "resolution"):
+        assert (after[kind].state, after[kind].breached_at, after[kind].next_check_at) == (
+            "stopped",
+            None,
+            None,
+        ), kind
+    lines = coverage_lines(ticket)
+    assert {kind: len(entries) for kind, entries in lines.items()} == dict.fromkeys(
+        ("response", "dispatch", "onsite", "resolution"), 1
+    )
+    # The withdrawn breach stays on record in the ledger.
+    assert lines["response"][0].data["breach_withdrawn"] == response_breach_iso(breached["response"])
+    assert lines["dispatch"][0].kind == "stopped"
+    assert lines["dispatch"][0].data["breach_withdrawn"] == response_breach_iso(breached["dispatch"])
+    assert "breach_withdrawn" not in lines["resolution"][0].data
+    assert_verify_clean(ticket, changed_at + datetime.timedelta(minutes=1))
+
+
+def response_breach_iso(clock: SlaClock) -> str:
+    assert clock.breached_at is not None
+    return clock.breached_at.isoformat()
+
+
+def test_a_met_response_stays_met_and_is_judged_on_the_new_terms(
+    customer_a: Organisation, contact_a: Contact, critical_server: Server, engineer: User
+) -> None:
+    with time_machine.travel(FRIDAY, tick=False):
+        ticket = open_p2(customer_a, contact_a)
+    replied_at = FRIDAY + datetime.timedelta(minutes=20)
+    with time_machine.travel(replied_at, tick=False):
+        services.add_comment(actor=engineer, ticket=ticket, body="Looking into it.")
+    assert clocks(ticket)["response"].state == "met"
+    changed_at = FRIDAY + datetime.timedelta(minutes=45)
+    with time_machine.travel(changed_at, tick=False):
+        services.set_ticket_server(actor=engineer, ticket=ticket, server=critical_server)
+    response = clocks(ticket)["response"]
+    assert (response.state, response.met_at, response.breached_at) == ("met", replied_at, None)
+    assert (response.calendar.code, response.target_minutes) == ("7x24", 60)
+    assert response.consumed_minutes == 20
+    line = coverage_lines(ticket)["response"]
+    assert len(line) == 1
+    assert line[0].data["previous_calendar"] != response.calendar_id
+    # The update clock started at the first public reply, as the contract would have had it.
+    update = clocks(ticket)["update"]
+    assert (update.started_at, update.target_minutes, update.state) == (replied_at, 120, "running")
+    assert_verify_clean(ticket, changed_at + datetime.timedelta(minutes=1))
+
+
+def test_a_response_met_late_on_the_new_terms_is_recorded_as_breached(
+    customer_a: Organisation, contact_a: Contact, critical_server: Server, engineer: User
+) -> None:
+    with time_machine.travel(FRIDAY, tick=False):
+        ticket = open_p2(customer_a, contact_a)
+    replied_at = FRIDAY + datetime.timedelta(minutes=75)  # within 5×9 terms, late on 7×24
+    with time_machine.travel(replied_at, tick=False):
+        services.add_comment(actor=engineer, ticket=ticket, body="Looking into it.")
+    assert clocks(ticket)["response"].breached_at is None
+    changed_at = FRIDAY + datetime.timedelta(minutes=80)
+    with time_machine.travel(changed_at, tick=False):
+        services.set_ticket_server(actor=engineer, ticket=ticket, server=critical_server)
+    response = clocks(ticket)["response"]
+    assert (response.state, response.met_at) == ("met", replied_at)
+    assert response.breached_at == FRIDAY + datetime.timedelta(minutes=60)
+    assert coverage_lines(ticket)["response"][0].data["breached"] == response.breached_at.isoformat()
+    assert_verify_clean(ticket, changed_at + datetime.timedelta(minutes=1))
+
+
+def test_pauses_recorded_so_far_count_in_the_new_clocks(
+    customer_a: Organisation, contact_a: Contact, critical_server: Server, engineer: User
+) -> None:
+    with time_machine.travel(FRIDAY, tick=False):
+        ticket = open_p2(customer_a, contact_a)
+    with time_machine.travel(FRIDAY + datetime.timedelta(minutes=2), tick=False):
+        services.assign_ticket(actor=engineer, ticket=ticket, assignee=engineer)
+        services.transition_ticket(actor=engineer, ticket=ticket, action="start")
+    with time_machine.travel(FRIDAY + datetime.timedelta(minutes=10), tick=False):
+        services.transition_ticket(actor=engineer, ticket=ticket, action="wait_customer")
+    changed_at = FRIDAY + datetime.timedelta(minutes=40)
+    with time_machine.travel(changed_at, tick=False):
+        services.set_ticket_server(actor=engineer, ticket=ticket, server=critical_server)
+    resolution = clocks(ticket)["resolution"]
+    # The 7×24×4 product pauses the resolution clock while the request waits for the customer.
+    assert (resolution.state, resolution.consumed_minutes, resolution.due_at) == ("paused", 10, None)
+    # Assigned two minutes in: the dispatch commitment the contract brings was met then.
+    dispatch = clocks(ticket)["dispatch"]
+    assert (dispatch.state, dispatch.met_at) == ("met", FRIDAY + datetime.timedelta(minutes=2))
+    assert_verify_clean(ticket, changed_at + datetime.timedelta(minutes=1))
+
+
+def test_changing_back_and_forth_keeps_one_line_per_clock_per_change_and_verify_clean(
+    customer_a: Organisation, contact_a: Contact, critical_server: Server, engineer: User
+) -> None:
+    with time_machine.travel(FRIDAY, tick=False):
+        ticket = open_p2(customer_a, contact_a)
+    with time_machine.travel(FRIDAY + datetime.timedelta(minutes=5), tick=False):
+        services.set_ticket_server(actor=engineer, ticket=ticket, server=critical_server)
+    with time_machine.travel(FRIDAY + datetime.timedelta(minutes=10), tick=False):
+        services.set_ticket_server(actor=engineer, ticket=ticket, server=None)
+    changed_at = FRIDAY + datetime.timedelta(minutes=15)
+    with time_machine.travel(changed_at, tick=False):
+        services.set_ticket_server(actor=engineer, ticket=ticket, server=critical_server)
+    lines = coverage_lines(ticket)
+    assert {kind: len(entries) for kind, entries in lines.items()} == {
+        "response": 3,
+        "dispatch": 3,
+        "onsite": 3,
+        "resolution": 3,
+    }
+    after = clocks(ticket)
+    assert after["resolution"].state == "running"
+    assert after["resolution"].due_at == FRIDAY + datetime.timedelta(minutes=480)
+    assert_verify_clean(ticket, changed_at + datetime.timedelta(minutes=1))
+
+
+def test_api_patch_and_page_rebuild_the_clocks(
+    agent_api: APIClient,
+    agent_client: Client,
+    customer_a: Organisation,
+    contact_a: Contact,
+    critical_server: Server,
+) -> None:
+    with time_machine.travel(FRIDAY, tick=False):
+        by_api = open_p2(customer_a, contact_a)
+        by_page = open_p2(customer_a, contact_a)
+    changed_at = FRIDAY + datetime.timedelta(minutes=15)
+    with time_machine.travel(changed_at, tick=False):
+        response = agent_api.patch(url(by_api), {"server": critical_server.pk}, format="json")
+        assert response.status_code == 200, response.content
+        response = agent_client.post(
+            reverse("tickets:server", args=[by_page.number]), {"server": "7X24SRV01"}, follow=True
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+    assert 'data-testid="coverage-changed"' in page
+    for ticket in (by_api, by_page):
+        resolution = clocks(ticket)["resolution"]
+        assert resolution.due_at == FRIDAY + datetime.timedelta(minutes=480)
+        assert set(coverage_lines(ticket)) == {"response", "dispatch", "onsite", "resolution"}
+        assert not TicketEvent.objects.filter(ticket=ticket, kind=EventKind.PRIORITY).exists()
+        assert_verify_clean(ticket, changed_at + datetime.timedelta(minutes=1))

@@ -282,6 +282,10 @@ class Clockwork:
         clock.begin(at, reason)
         self.clocks[kind] = clock
 
+    def _defines(self, kind: str) -> bool:
+        """Whether the terms have this clock at all (for some priority)."""
+        return any(self.terms.target_for(kind, priority) is not None for priority in self.terms.targets)
+
     def _running(self) -> list[Clock]:
         return [c for c in self.clocks.values() if c.state in (ClockState.RUNNING, ClockState.PAUSED)]
 
@@ -363,11 +367,12 @@ class Clockwork:
             for clock in self._running():
                 clock.stop(at, "cancelled")
         elif before in (Status.RESOLVED, Status.CLOSED) and after not in (Status.RESOLVED, Status.CLOSED):
-            # Reopened: the resolution clock goes on from the business time it had used.
-            if ClockKind.RESOLUTION in clocks:
+            # Reopened: the resolution clock goes on from the business time it had used. A clock
+            # the terms no longer define (coverage changed) stays where the change left it.
+            if ClockKind.RESOLUTION in clocks and self._defines(ClockKind.RESOLUTION):
                 clocks[ClockKind.RESOLUTION].resume(at, "reopened", kind=ClockEntryKind.REOPENED)
             update = clocks.get(ClockKind.UPDATE)
-            if update is not None and update.state == ClockState.STOPPED:
+            if update is not None and update.state == ClockState.STOPPED and self._defines(ClockKind.UPDATE):
                 update.state = ClockState.PAUSED
                 update.consumed = ZERO
                 update.resume(at, "reopened", kind=ClockEntryKind.REOPENED)

@@ -98,6 +98,13 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
         yield ids[start : start + size]
 
 
+def _dropped_by_coverage(row: SlaClock) -> bool:
+    """A clock the current terms do not define exists only because the request's coverage
+    changed (see :mod:`sasms.sla.clocks.coverage`); stopped (or met) and without a breach it
+    carries no commitment, which is what the timeline on the current terms says."""
+    return row.state in (ClockState.STOPPED, ClockState.MET) and row.breached_at is None
+
+
 def verify(
     *, ticket_ids: Sequence[int] | None = None, now: datetime.datetime | None = None
 ) -> tuple[int, list[Difference]]:
@@ -132,7 +139,8 @@ def verify(
                 if kind not in stored:
                     differences.append(Difference(ticket.number, kind, "clock", None, "present"))
                 elif kind not in work.clocks:
-                    differences.append(Difference(ticket.number, kind, "clock", "present", None))
+                    if not _dropped_by_coverage(stored[kind]):
+                        differences.append(Difference(ticket.number, kind, "clock", "present", None))
                 else:
                     differences.extend(_compare(ticket, stored[kind], work.clocks[kind], now))
     return checked, differences

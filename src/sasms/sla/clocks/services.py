@@ -71,6 +71,14 @@ def happening_of(event: TicketEvent, *, by_staff: bool) -> Happening:
 
 def on_ticket_event(event: TicketEvent) -> None:
     """Timeline listener: move the request's clocks in the transaction that records the event."""
+    if event.kind == EventKind.NOTE and "sla_coverage" in event.data:
+        # The request's terms changed (see sasms.sla.clocks.coverage): the timeline is replayed
+        # on the new terms rather than moved by one event.
+        from sasms.sla.clocks.coverage import rebuild_for_coverage
+
+        with specs.pinned_specs():
+            rebuild_for_coverage(event)
+        return
     if event.kind not in CLOCK_EVENTS:
         return
     if event.kind == EventKind.REPLY and not event.public:

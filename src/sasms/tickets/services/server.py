@@ -3,8 +3,8 @@
 A request opened without a server (a phone call before the serial was found, an e-mail that named
 none) runs on the fallback terms. Once staff name the server, the request's entitlement is taken
 again — through the same rule and at the same instant as when it opened, so the snapshot is
-always what the server's coverage was when the customer reported — and the running SLA clocks
-are re-targeted to the new terms through the priority-change path of the SLA app.
+always what the server's coverage was when the customer reported — and the SLA app rebuilds the
+request's clocks for the new terms (``sasms.sla.clocks.coverage``).
 """
 
 from typing import Any
@@ -26,6 +26,16 @@ from sasms.tickets.services.create import entitlement_snapshot
 
 def _label(server: Server | None) -> str:
     return server.serial if server is not None else ""
+
+
+def _terms_text(terms: dict[str, Any]) -> str:
+    """``contract HT-… (mission-critical-7x24x4, 7x24)``: names the terms in the timeline note."""
+    detail = ", ".join(str(v) for v in (terms["product"], terms["coverage_hours"]) if v)
+    if terms["contract"]:
+        text = _("contract %(number)s") % {"number": terms["contract"]}
+    else:
+        text = str(terms["rule"] or "-")
+    return f"{text} ({detail})" if detail else text
 
 
 def _time_and_materials(ticket: Ticket, covered: bool) -> str:
@@ -63,6 +73,7 @@ def set_ticket_server(
         "time_and_materials": ticket.time_and_materials,
         "rule": ticket.entitlement.get("rule", ""),
     }
+    before_snapshot: dict[str, Any] = dict(ticket.entitlement or {})
     snapshot = entitlement_snapshot(server, ticket.created_at)
     ticket.server = server
     ticket.entitlement = snapshot
@@ -90,16 +101,23 @@ def set_ticket_server(
             "params": snapshot.get("params", {}),
         },
     )
-    # The SLA app re-reads a request's terms from its snapshot when its priority changes; the
-    # same event with the priority unchanged moves the running clocks to the new targets, each
-    # with a ledger entry. Internal: customers see the server change above, not the mechanics.
+    # The SLA app rebuilds the clocks for the new terms as if the request had carried them from
+    # its creation (what ``sasms sla verify`` replays), with one ledger line per clock. Internal:
+    # customers see the server change above, not the mechanics.
+    from sasms.sla.clocks.coverage import EVENT_KEY, terms_label
+
+    old_terms, new_terms = terms_label(before_snapshot), terms_label(snapshot)
     record_event(
         ticket=ticket,
         actor=actor,
-        kind=EventKind.PRIORITY,
+        kind=EventKind.NOTE,
         public=False,
-        body=_("Service targets taken from the new entitlement."),
-        data={"priority": [ticket.priority, ticket.priority], "entitlement": snapshot["rule"]},
+        body=_("Coverage changed: service targets follow %(new)s instead of %(old)s.")
+        % {"new": _terms_text(new_terms), "old": _terms_text(old_terms)},
+        data={
+            EVENT_KEY: {"from": old_terms, "to": new_terms},
+            "entitlement": [before["rule"], snapshot["rule"]],
+        },
     )
     audit(actor, "server", ticket, changes)
     return ticket

@@ -108,6 +108,22 @@ def test_declared_charset_the_header_bytes_contradict_is_overruled():
     assert decode_raw_header("서버 장애".encode("euc-kr"), hints=["euc-kr"]) == "서버 장애"
 
 
+@pytest.mark.parametrize("declared", ["iso-8859-1", "windows-1251", "windows-1256"])
+def test_latin_or_cyrillic_body_label_does_not_turn_a_chinese_subject_into_mojibake(declared: str):
+    subject = "服务器硬盘故障请尽快安排工程师"
+    assert decode_raw_header(subject.encode("gb18030"), hints=[declared]) == subject
+
+
+def test_latin_body_label_still_decodes_a_latin_subject():
+    assert decode_raw_header("Grüße aus Köln".encode("latin-1"), hints=["iso-8859-1"]) == "Grüße aus Köln"
+    assert decode_raw_header("Привет сервер".encode("cp1251"), hints=["windows-1251"]) == "Привет сервер"
+
+
+def test_long_big5_subject_without_label_is_not_read_as_gb():
+    subject = "伺服器硬碟故障請盡快安排工程師到場更換謝謝您的支持與配合"
+    assert decode_raw_header(subject.encode("big5")) == subject
+
+
 def test_truncated_header_bytes_drop_the_broken_byte_not_into_replacement_characters():
     data = "服务器故障".encode("gbk")[:-1]
     decoded = decode_raw_header(data)

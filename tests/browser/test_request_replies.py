@@ -54,6 +54,13 @@ def test_htmx_reply_refreshes_the_sla_panel(
         "data-risk", "met"
     )
     assert page.evaluate("window.__marker") == 1  # no reload
+    # Cancelled meanwhile (another tab, a colleague): the reply is refused and the page says why.
+    services.transition_ticket(actor=agent, ticket=ticket, action="cancel", reason="duplicate")
+    page.fill("#composer textarea", "One more thing")
+    page.click("[data-testid=composer-submit]")
+    expect(page.locator("#conversation")).to_contain_text("replies and notes can no longer be added")
+    expect(page.get_by_test_id("composer")).to_have_count(0)
+    assert page.evaluate("window.__marker") == 1
 
 
 def test_time_and_materials_needs_a_choice_and_a_confirmation(

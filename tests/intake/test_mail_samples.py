@@ -305,6 +305,35 @@ def test_single_part_tnef_message_takes_its_body_from_winmail_dat():
     assert [(a.filename, a.data) for a in message.attachments] == [("psu.txt", b"PSU 2 failed\n")]
 
 
+def test_tnef_rich_text_body_is_read_when_it_is_the_only_body():
+    import base64
+
+    import compressed_rtf  # type: ignore[import-untyped]
+
+    # RTF writes each non-ASCII byte of the code page as \\'hh.
+    escaped = "".join(f"\\'{byte:02x}" for byte in "电源模块坏了".encode("gbk")).encode()
+    rtf = (
+        rb"{\rtf1\ansi\ansicpg936\fromtext \deff0{\fonttbl{\f0\fswiss Arial;}}"
+        rb"{\*\generator Microsoft Exchange Server;}\pard\plain\f0 "
+        + escaped
+        + rb"\par Power supply 2 failed.\par}"
+    )
+    compressed = compressed_rtf.compress(rtf, compressed=True)
+    padding = b"\x00" * (-len(compressed) % 4)
+    props = struct.pack("<IHHII", 1, 0x0102, 0x1009, 1, len(compressed)) + compressed + padding
+    winmail = _winmail(b"", [(b"psu.txt", b"PSU 2 failed\n")]).replace(
+        _tnef_attr(1, 0x0002800C, b""), _tnef_attr(1, 0x00069003, props)
+    )
+    raw = (
+        b"From: Zhang San <zhang.san@b.example>\r\nTo: support@sasms.example\r\nSubject: PSU\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: application/ms-tnef; name="winmail.dat"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.encodebytes(winmail)
+    )
+    message = parse_email(raw)
+    assert message.text == "电源模块坏了\nPower supply 2 failed."
+    assert [a.filename for a in message.attachments] == ["psu.txt"]
+
+
 def test_damaged_tnef_stays_an_attachment():
     import base64
 

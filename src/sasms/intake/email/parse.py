@@ -18,13 +18,22 @@ from email.policy import compat32
 from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 from typing import Any
 
+import compressed_rtf  # type: ignore[import-untyped]
 import filetype  # type: ignore[import-untyped]
 import tnefparse  # type: ignore[import-untyped]
+from striprtf.striprtf import rtf_to_text
 from tnefparse import properties as tnef_properties
 
 from sasms.intake.email.bounce import Bounce, read_bounce
 from sasms.intake.email.classify import classify
-from sasms.intake.email.decode import Note, decode_bytes, decode_header, decode_words, raw_header_text
+from sasms.intake.email.decode import (
+    Note,
+    decode_bytes,
+    decode_header,
+    decode_words,
+    normalise_charset,
+    raw_header_text,
+)
 from sasms.intake.email.smime import signed_content
 from sasms.intake.email.text import html_to_text, strip_quoted, unflow
 
@@ -374,6 +383,24 @@ def _tnef_name(item: Any, number: int, codepage: str | None, hints: list[str], n
     return name or f"winmail-{number}.bin"
 
 
+_RTF_CODEPAGE = re.compile(rb"\\ansicpg(\d{3,5})")
+
+
+def _tnef_rtf_text(tnef: Any, codepage: str | None, note: Note) -> str:
+    """Outlook's "Rich Text" mail keeps its body only as compressed RTF; read its text."""
+    if not getattr(tnef, "_rtfbody", None):
+        return ""
+    try:
+        rtf = compressed_rtf.decompress(bytes(tnef._rtfbody) + b"\x00")
+        declared = _RTF_CODEPAGE.search(rtf[:2000])
+        encoding = normalise_charset(f"cp{declared.group(1).decode()}" if declared else codepage) or "cp1252"
+        text = rtf_to_text(rtf.decode("latin-1"), encoding=encoding, errors="replace")  # type: ignore[no-untyped-call]
+        return str(text).strip()
+    except Exception as exc:  # third-party decoders on hostile bytes: the files still count
+        note("tnef_unreadable", f"winmail.dat rich-text body: {type(exc).__name__}")
+        return ""
+
+
 def _read_tnef(data: bytes, hints: list[str], note: Note, body: _Body) -> bool:
     """Unpack Outlook's winmail.dat into its real files (and its body, used when the message has no
     other text); False leaves the file attached as it came."""
@@ -401,6 +428,8 @@ def _read_tnef(data: bytes, hints: list[str], note: Note, body: _Body) -> bool:
         )
     text = _tnef_text(tnef.body, codepage, hints, note, "TNEF body") if tnef.body else ""
     html = _tnef_text(tnef.htmlbody, codepage, hints, note, "TNEF body") if tnef.htmlbody else ""
+    if not text.strip() and not html.strip():
+        text = _tnef_rtf_text(tnef, codepage, note)
     if not (files or text.strip() or html.strip()):
         # Only a compressed RTF body (or nothing we can read): keep the file for a person to open.
         note("tnef_unreadable", "winmail.dat: no readable body or attachments")

@@ -179,6 +179,11 @@ def test_log_entries_describing_a_status_fault_join_its_incident():
     ex4252 = read(MOCKUPS / "hpe-cray-ex4252")
     vrm = [f for f in ex4252.faults if "VRM" in f.message]
     assert {f.incident for f in vrm} == {f"/redfish/v1/Systems/Node{n}" for n in range(4)}
+    # Node2's CPU0 package-power read error was corrected; Node0's, with the same text, never was.
+    power = [f for f in ex4252.faults if "CPU0 Package Power" in f.message]
+    assert [f.log_entry.origin_uri for f in power if f.log_entry] == [
+        "/redfish/v1/Chassis/Node0/Sensors/CPU02ReportedPower"
+    ]
 
 
 def test_a_registry_threshold_is_configurable():

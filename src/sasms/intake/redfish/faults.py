@@ -79,6 +79,9 @@ _ROLLUP_KINDS = {
     "bios": {ComponentKind.FIRMWARE, ComponentKind.CPU, ComponentKind.MEMORY},
 }
 # Resources whose Health sums up their children: they open nothing of their own while a leaf explains them.
+_NOT_NAMED = frozenset(
+    {ComponentKind.SYSTEM, ComponentKind.CHASSIS, ComponentKind.FIRMWARE, ComponentKind.SENSOR}
+)
 CONTAINERS = frozenset({ComponentKind.SYSTEM, ComponentKind.CHASSIS, ComponentKind.BMC})
 
 
@@ -309,7 +312,8 @@ def _named_in(message: str, walk: Walk) -> Component | None:
     lowered = message.lower()
     names: dict[str, list[Component]] = {}
     for part in walk.components.values():
-        if part.kind not in (ComponentKind.SYSTEM, ComponentKind.CHASSIS) and len(part.name) >= 12:
+        # Firmware images carry their device's name (HPE: the adapter's): the device is meant.
+        if part.kind not in _NOT_NAMED and len(part.name) >= 12:
             names.setdefault(part.name.lower(), []).append(part)
     for name in sorted(names, key=len, reverse=True):
         if name in lowered:

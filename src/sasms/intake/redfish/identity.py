@@ -186,10 +186,36 @@ def _under(uri: str, roots: tuple[str, ...]) -> bool:
     return any(base == root or base.startswith(root + "/") for root in roots)
 
 
-def scoped(result: PollResult, identity: Identity) -> PollResult:
-    """The poll without the resources of the BMC's other systems (their parts, faults and logs)."""
+def scoped(result: PollResult, identity: Identity, *, shared: bool = True) -> PollResult:
+    """The poll without the resources of the BMC's other systems (their parts, faults and logs).
+
+    ``shared=False`` also leaves out what belongs to no system in particular (the enclosure's
+    chassis, power and fans): that is written once, to the server the BMC is registered on, not to
+    every node that the same poll maps to another server.
+    """
     kept = {c.uri for c in identity.matched}
     others = tuple(s.uri.rstrip("/") for s in result.systems if s.uri and s.uri not in kept)
+    if not shared:
+        mine = tuple(uri.rstrip("/") for uri in kept)
+
+        def elsewhere(uri: str) -> bool:
+            return owner(uri, result.systems).rstrip("/") not in mine
+
+        def entry_place(entry: LogEntry) -> str:
+            return entry.origin_uri or entry.uri or entry.service_uri
+
+        def elsewhere_fault(fault: Fault) -> bool:
+            if fault.log_entry is not None and fault.component is None:
+                return elsewhere(entry_place(fault.log_entry))
+            return elsewhere(fault.component.uri if fault.component is not None else fault.source_uri)
+
+        return replace(
+            result,
+            systems=tuple(s for s in result.systems if s.uri in kept),
+            components=tuple(c for c in result.components if not elsewhere(c.uri)),
+            faults=tuple(f for f in result.faults if not elsewhere_fault(f)),
+            new_log_entries=tuple(e for e in result.new_log_entries if not elsewhere(entry_place(e))),
+        )
     if not others:
         return result
 

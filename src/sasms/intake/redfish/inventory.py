@@ -65,7 +65,6 @@ def _firmware(resource: dict[str, Any]) -> str:
         resource.get("Firmware"),
         resource.get("Revision"),
         dig(resource, "ProcessorId", "MicrocodeInfo"),
-        resource.get("Version") if "SoftwareId" in resource or "Updateable" in resource else None,
     )
     for value in candidates:
         if isinstance(value, dict):  # HPE: {"Current": {"VersionString": "…"}}
@@ -376,10 +375,14 @@ def thermal_subsystem_of(reader: Reader, chassis: dict[str, Any]) -> dict[str, A
 def walk_firmware(reader: Reader, walk: Walk, root: dict[str, Any]) -> None:
     """UpdateService/FirmwareInventory: every firmware image and its version (and its health)."""
     update = reader.link(root, "UpdateService")
-    for item in reader.collection(update, "FirmwareInventory"):
+    # Older BMCs (Intel) list firmware as SoftwareInventory; where both exist (HPE) the software
+    # inventory holds the host's drivers and agents, which are not the server's firmware.
+    items = reader.collection(update, "FirmwareInventory") or reader.collection(update, "SoftwareInventory")
+    for item in items:
         version = text(item.get("Version"))
         if not version and not _has_status(item):
             continue
+        item = {**item, "FirmwareVersion": version} if version else item
         walk.add(ComponentKind.FIRMWARE, item, uri_of(item, "/redfish/v1/UpdateService/FirmwareInventory"))
 
 

@@ -135,9 +135,10 @@ def cleared(entries: Sequence[LogEntry]) -> set[str]:
                 or later.service_uri != entry.service_uri
             ):
                 continue
-            same_place = bool(entry.origin_uri) and later.origin_uri == entry.origin_uri
-            same_args = bool(later.message_args) and later.message_args == entry.message_args
-            if not (same_place or same_args):
+            if entry.origin_uri and later.origin_uri:
+                if later.origin_uri != entry.origin_uri:
+                    continue  # the same reading on another node (Node2's CPU0 power is not Node0's)
+            elif not (later.message_args and later.message_args == entry.message_args):
                 continue
             if later.message_args and entry.message_args and later.message_args != entry.message_args:
                 continue  # the same resource, but another of its readings was cleared

@@ -51,7 +51,7 @@ from sasms.intake.redfish import (
 )
 from sasms.intake.redfish.identity import normalise_serial
 from sasms.intake.services.alerts import _retrying
-from sasms.intake.services.bmc_identity import verify_identity
+from sasms.intake.services.bmc_identity import neighbours, verify_identity
 from sasms.intake.services.classify import area_from_text, category_for, impact_for, urgency_for
 from sasms.intake.services.common import clip
 from sasms.intake.services.ticketing import robot_note
@@ -219,8 +219,30 @@ def apply_poll(endpoint: BmcEndpoint, reported: PollResult, outcome: BmcPoll) ->
     if result is None:
         outcome.status, outcome.error = PollStatus.MISMATCH, refusal
         return
-    sync_inventory(endpoint, result, robot, outcome)
-    open_rows = {row.key: row for row in BmcFault.objects.filter(endpoint=endpoint, status=FaultStatus.OPEN)}
+    targets = [(server, result), *neighbours(server=server, reported=reported)]
+    for other, _part in sorted(targets[1:], key=lambda t: t[0].pk):
+        server_lock(other.pk)
+    fresh_faults = False
+    for target, part in targets:
+        fresh_faults |= _apply_to(endpoint, target, part, robot, now, outcome)
+    still_open = BmcFault.objects.filter(endpoint=endpoint, status=FaultStatus.OPEN).exists()
+    outcome.status = PollStatus.FAULT if still_open or fresh_faults else PollStatus.OK
+
+
+def _apply_to(
+    endpoint: BmcEndpoint,
+    server: Server,
+    result: PollResult,
+    robot: Any,
+    now: datetime.datetime,
+    outcome: BmcPoll,
+) -> bool:
+    """One server's share of the poll: its parts, its faults, its recoveries. Whether a fault was new."""
+    sync_inventory(endpoint, result, robot, outcome, server=server)
+    open_rows = {
+        row.key: row
+        for row in BmcFault.objects.filter(endpoint=endpoint, server=server, status=FaultStatus.OPEN)
+    }
     current = {fault.key: fault for fault in result.faults}
     seen = [row.pk for key, row in open_rows.items() if key in current]
     BmcFault.objects.filter(pk__in=seen).update(last_seen_at=now)
@@ -231,8 +253,7 @@ def apply_poll(endpoint: BmcEndpoint, reported: PollResult, outcome: BmcPoll) ->
     for key, faults in groups.items():
         _file_faults(endpoint, server, key, faults, result, robot, now, outcome)
     _recoveries(endpoint, open_rows, current, result, now, outcome)
-    still_open = BmcFault.objects.filter(endpoint=endpoint, status=FaultStatus.OPEN).exists()
-    outcome.status = PollStatus.FAULT if still_open or fresh else PollStatus.OK
+    return bool(fresh)
 
 
 def _logged(endpoint: BmcEndpoint, fault: Fault) -> bool:
@@ -314,7 +335,9 @@ def _file_faults(
         None,
     )
     existing = (
-        BmcFault.objects.filter(endpoint=endpoint, component_key=key[:500], ticket__status__in=OPEN_STATUSES)
+        BmcFault.objects.filter(
+            endpoint=endpoint, server=server, component_key=key[:500], ticket__status__in=OPEN_STATUSES
+        )
         .select_related("ticket")
         .order_by("-first_seen_at")
         .first()
@@ -445,10 +468,13 @@ def _cmdb_fields(part: Component) -> dict[str, str]:
     }
 
 
-def sync_inventory(endpoint: BmcEndpoint, result: PollResult, robot: Any, outcome: BmcPoll) -> None:
+def sync_inventory(
+    endpoint: BmcEndpoint, result: PollResult, robot: Any, outcome: BmcPoll, *, server: Server | None = None
+) -> None:
     """Bring the server's components in line with what the BMC reports (its own parts only)."""
-    server = endpoint.server
-    mapped = {m.uri: m for m in BmcComponent.objects.filter(endpoint=endpoint).select_related("component")}
+    server = server or endpoint.server
+    links = BmcComponent.objects.filter(endpoint=endpoint, component__server=server)
+    mapped = {m.uri: m for m in links.select_related("component")}
     reported_kinds: set[str] = set()
     handled_serials: set[tuple[str, str]] = set()
     seen_uris: set[str] = set()

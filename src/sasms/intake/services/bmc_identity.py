@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -28,7 +29,14 @@ from sasms.core.outbox import enqueue_email
 from sasms.intake.choices import BmcIdentity
 from sasms.intake.models import BmcEndpoint
 from sasms.intake.redfish import PollResult
-from sasms.intake.redfish.identity import Identity, check_identity, normalise_serial, scoped
+from sasms.intake.redfish.identity import (
+    Candidate,
+    Identity,
+    candidates_of,
+    check_identity,
+    normalise_serial,
+    scoped,
+)
 from sasms.intake.services.common import CONFIGURE, audit, clip
 
 Reason = Callable[[], str]  # worded when called: in the language active then (each recipient's own)
@@ -218,3 +226,33 @@ def _tell_administrators(
             body=body,
             idempotency_key=f"intake:bmc-identity:{endpoint.pk}:{since.isoformat()}:{address}",
         )
+
+
+def neighbours(*, server: Server, reported: PollResult) -> list[tuple[Server, PollResult]]:
+    """The BMC's other computer systems that are servers of the same organisation, each with its part
+    of the poll: a blade controller or multi-node chassis manager maps every node to its own server
+    by serial number. Nodes that match no server are left out; what belongs to the enclosure stays
+    with ``server`` (the one the BMC is registered on).
+    """
+    if not reported.systems:
+        return []
+    mine = normalise_serial(server.serial)
+    by_serial: dict[str, list[Candidate]] = {}
+    for candidate in candidates_of(reported):
+        serial = normalise_serial(candidate.serial)
+        if serial and serial != mine:
+            by_serial.setdefault(serial, []).append(candidate)
+    if not by_serial:
+        return []
+    wanted = Q()
+    for group in by_serial.values():
+        wanted |= Q(serial__iexact=group[0].serial.strip())
+    candidates = candidates_of(reported)
+    found: list[tuple[Server, PollResult]] = []
+    others = Server.objects.filter(wanted, organisation_id=server.organisation_id).exclude(pk=server.pk)
+    for other in others.select_related("organisation").order_by("pk"):
+        group = by_serial.get(normalise_serial(other.serial))
+        if group:
+            identity = Identity(matched=tuple(group), candidates=candidates)
+            found.append((other, scoped(reported, identity, shared=False)))
+    return found

@@ -233,7 +233,8 @@ def scan_parts(root: Path) -> int:
                 if isinstance(items, list):
                     candidates.extend((kind, i) for i in items if isinstance(i, dict) and len(i) > 1)
         for kind, node in candidates:
-            status = node.get("Status") if isinstance(node.get("Status"), dict) else {}
+            raw_status = node.get("Status")
+            status: dict[str, Any] = raw_status if isinstance(raw_status, dict) else {}
             if str(status.get("State", "")).lower() == "absent":
                 continue
             if kind == "Processor" and str(node.get("ProcessorType", "CPU")).upper() not in ("CPU", "GPU"):
@@ -345,42 +346,49 @@ def file(
     return requests, recorded
 
 
+def line(r: Row, label: str) -> str:
+    cells = [
+        label,
+        r.statuses,
+        r.log_entries,
+        r.true_faults,
+        r.found,
+        r.false_positives,
+        f"{r.precision:.2f}",
+        f"{r.recall:.2f}",
+        r.requests,
+        r.requests_per_fault,
+        r.parts_present,
+        r.parts_recorded,
+    ]
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
 def render(rows: list[Row]) -> str:
     lines = [
         "| mockup | non-OK Status objects | non-OK log entries | real faults | faults found | false alarms "
         "| precision | recall | requests opened | requests per real fault | parts present | parts recorded |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in rows:
-        lines.append(
-            f"| `{r.mockup}` | {r.statuses} | {r.log_entries} | {r.true_faults} | {r.found} "
-            f"| {r.false_positives} "
-            f"| {r.precision:.2f} | {r.recall:.2f} | {r.requests} | {r.requests_per_fault} "
-            f"| {r.parts_present} | {r.parts_recorded} |"
-        )
-    total = Row(
-        "all",
-        *(
-            sum(getattr(r, f) for r in rows)
-            for f in (
-                "statuses",
-                "log_entries",
-                "true_faults",
-                "found",
-                "false_positives",
-                "requests",
-                "parts_present",
-                "parts_recorded",
-            )
-        ),
-        [],
-        [],
+    lines.extend(line(r, f"`{r.mockup}`") for r in rows)
+
+    def total(field: str) -> int:
+        return sum(int(getattr(r, field)) for r in rows)
+
+    total_row = Row(
+        mockup="all",
+        statuses=total("statuses"),
+        log_entries=total("log_entries"),
+        true_faults=total("true_faults"),
+        found=total("found"),
+        false_positives=total("false_positives"),
+        requests=total("requests"),
+        parts_present=total("parts_present"),
+        parts_recorded=total("parts_recorded"),
+        missed=[],
+        extra=[],
     )
-    lines.append(
-        f"| **all** | {total.statuses} | {total.log_entries} | {total.true_faults} | {total.found} "
-        f"| {total.false_positives} | {total.precision:.2f} | {total.recall:.2f} | {total.requests} "
-        f"| {total.requests_per_fault} | {total.parts_present} | {total.parts_recorded} |"
-    )
+    lines.append(line(total_row, "**all**"))
     lines.append("")
     lines.append("Real faults per mockup (what the figures count):")
     lines.append("")

@@ -245,8 +245,8 @@ def neighbours(*, server: Server, reported: PollResult) -> list[tuple[Server, Po
     if not by_serial:
         return []
     wanted = Q()
-    for group in by_serial.values():
-        wanted |= Q(serial__iexact=group[0].serial.strip())
+    for listed in by_serial.values():
+        wanted |= Q(serial__iexact=listed[0].serial.strip())
     candidates = candidates_of(reported)
     found: list[tuple[Server, PollResult]] = []
     others = Server.objects.filter(wanted, organisation_id=server.organisation_id).exclude(pk=server.pk)

@@ -45,6 +45,7 @@ class Category(models.TextChoices):
     SOFTWARE = "software", _("Software")
     NETWORK = "network", _("Network")
     PERFORMANCE = "performance", _("Performance")
+    CONSULTATION = "consultation", _("Consultation")
     OTHER = "other", _("Other")
 
 

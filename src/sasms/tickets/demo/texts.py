@@ -5,8 +5,12 @@ Weights are per 1 000 requests: hardware faults dominate (disks first, then memo
 supplies, fans, mainboards), then software, network and performance, then how-to questions.
 """
 
+from collections.abc import Sequence
+
+from sasms.tickets.demo.phrasing import Phrasings
+
 # (weight, type, category, component, impact, urgency, [(title zh / en, description)], resolution code)
-KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
+KINDS: list[tuple[int, str, str, str, str, str, Sequence[tuple[str, str]], str]] = [
     (
         240,
         "incident",
@@ -14,20 +18,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "disk",
         "2",
         "2",
-        [
-            (
-                "硬盘预故障告警 / Disk predictive failure",
-                "BMC 报告 {slot} 硬盘 SMART 预故障，RAID 仍为最优。The BMC reports a SMART predictive failure on {slot}; the array is still optimal.",
-            ),
-            (
-                "硬盘离线，RAID 降级 / Disk offline, RAID degraded",
-                "{slot} 硬盘离线，虚拟磁盘降级，请尽快更换。Disk {slot} went offline and the virtual disk is degraded.",
-            ),
-            (
-                "硬盘亮黄灯 / Amber LED on a disk",
-                "机房巡检发现 {slot} 硬盘黄灯常亮。The data-centre walk found an amber LED on {slot}.",
-            ),
-        ],
+        Phrasings("disk"),
         "part_replaced",
     ),
     (
@@ -37,16 +28,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "memory",
         "2",
         "2",
-        [
-            (
-                "内存可纠正错误过多 / Too many correctable memory errors",
-                "SEL 中 {slot} 出现大量 CE 记录。The SEL shows many correctable errors on DIMM {slot}.",
-            ),
-            (
-                "内存不可纠正错误导致宕机 / Uncorrectable memory error crashed the server",
-                "服务器因 {slot} UE 重启。The server rebooted after an uncorrectable error on {slot}.",
-            ),
-        ],
+        Phrasings("memory"),
         "part_replaced",
     ),
     (
@@ -56,12 +38,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "psu",
         "3",
         "2",
-        [
-            (
-                "电源模块故障 / Power supply failed",
-                "{slot} 电源指示灯熄灭，冗余丢失。PSU {slot} is dark; redundancy is lost.",
-            ),
-        ],
+        Phrasings("psu"),
         "part_replaced",
     ),
     (
@@ -71,12 +48,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "fan",
         "3",
         "2",
-        [
-            (
-                "风扇转速异常 / Fan speed out of range",
-                "{slot} 风扇转速告警，温度正常。Fan {slot} reports a speed alarm; temperatures are normal.",
-            ),
-        ],
+        Phrasings("fan"),
         "part_replaced",
     ),
     (
@@ -86,12 +58,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "mainboard",
         "1",
         "1",
-        [
-            (
-                "主板故障无法开机 / Mainboard fault, server will not power on",
-                "服务器无法上电，诊断指向主板。The server does not power on; diagnostics point to the mainboard.",
-            ),
-        ],
+        Phrasings("mainboard"),
         "part_replaced",
     ),
     (
@@ -101,12 +68,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "raid",
         "1",
         "2",
-        [
-            (
-                "RAID 卡电池失效 / RAID controller battery failed",
-                "缓存策略降为 write-through，性能下降。The cache fell back to write-through and performance dropped.",
-            ),
-        ],
+        Phrasings("raid"),
         "part_replaced",
     ),
     (
@@ -116,12 +78,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "nic",
         "2",
         "2",
-        [
-            (
-                "网卡端口频繁闪断 / NIC port flapping",
-                "业务网口 {slot} 每小时断开数次。Production port {slot} drops several times an hour.",
-            ),
-        ],
+        Phrasings("nic"),
         "part_replaced",
     ),
     (
@@ -131,12 +88,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "bmc",
         "3",
         "3",
-        [
-            (
-                "BMC 无法访问 / BMC unreachable",
-                "带外管理口无法登录。The out-of-band management interface does not answer.",
-            ),
-        ],
+        Phrasings("bmc"),
         "firmware_updated",
     ),
     (
@@ -146,16 +98,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "os",
         "2",
         "2",
-        [
-            (
-                "操作系统宕机 / Operating system crash",
-                "系统出现 kernel panic 并自动重启。The OS hit a kernel panic and rebooted.",
-            ),
-            (
-                "系统升级后无法启动 / Server does not boot after an OS update",
-                "升级内核后卡在引导界面。After a kernel update the server hangs at boot.",
-            ),
-        ],
+        Phrasings("os"),
         "software_fix",
     ),
     (
@@ -165,12 +108,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "firmware",
         "3",
         "3",
-        [
-            (
-                "固件升级支持 / Firmware upgrade assistance",
-                "请协助将 BIOS 和 BMC 固件升级到最新版本。Please help upgrade BIOS and BMC firmware to the latest release.",
-            ),
-        ],
+        Phrasings("firmware"),
         "firmware_updated",
     ),
     (
@@ -180,12 +118,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "driver",
         "2",
         "3",
-        [
-            (
-                "驱动不兼容 / Driver incompatibility",
-                "新版 RAID 驱动导致 I/O 超时。The new RAID driver causes I/O timeouts.",
-            ),
-        ],
+        Phrasings("driver"),
         "software_fix",
     ),
     (
@@ -195,12 +128,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "virtualisation",
         "2",
         "2",
-        [
-            (
-                "虚拟机频繁卡顿 / Virtual machines stall",
-                "ESXi 主机上的虚拟机间歇性无响应。VMs on the ESXi host stall intermittently.",
-            ),
-        ],
+        Phrasings("virtualisation"),
         "configuration_changed",
     ),
     (
@@ -210,12 +138,7 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "nic",
         "2",
         "2",
-        [
-            (
-                "网络丢包 / Packet loss",
-                "服务器到交换机之间存在丢包。There is packet loss between the server and the switch.",
-            ),
-        ],
+        Phrasings("network"),
         "configuration_changed",
     ),
     (
@@ -225,35 +148,17 @@ KINDS: list[tuple[int, str, str, str, str, str, list[tuple[str, str]], str]] = [
         "other",
         "3",
         "2",
-        [
-            (
-                "数据库服务器性能下降 / Database server slowed down",
-                "业务高峰期 I/O 等待升高。I/O wait rises at business peaks.",
-            ),
-        ],
+        Phrasings("performance"),
         "configuration_changed",
     ),
     (
         55,
         "consultation",
-        "other",
+        "consultation",
         "",
         "3",
         "3",
-        [
-            (
-                "如何配置 RAID / How to configure RAID",
-                "咨询新服务器的 RAID 10 配置方法。How should RAID 10 be set up on the new server?",
-            ),
-            (
-                "维保范围咨询 / Question about contract coverage",
-                "询问当前合同是否包含现场服务。Does our contract include on-site service?",
-            ),
-            (
-                "如何收集日志 / How to collect logs",
-                "请提供收集 BMC 日志的步骤。Please send the steps to collect BMC logs.",
-            ),
-        ],
+        Phrasings("consultation"),
         "advice_given",
     ),
     (

@@ -590,13 +590,13 @@ def test_api_patch_and_page_rebuild_the_clocks(
         by_page = open_p2(customer_a, contact_a)
     changed_at = FRIDAY + datetime.timedelta(minutes=15)
     with time_machine.travel(changed_at, tick=False):
-        response = agent_api.patch(url(by_api), {"server": critical_server.pk}, format="json")
-        assert response.status_code == 200, response.content
-        response = agent_client.post(
+        patched = agent_api.patch(url(by_api), {"server": critical_server.pk}, format="json")
+        assert patched.status_code == 200, patched.content
+        posted = agent_client.post(
             reverse("tickets:server", args=[by_page.number]), {"server": "7X24SRV01"}, follow=True
         )
-        assert response.status_code == 200
-        page = response.content.decode()
+        assert posted.status_code == 200
+        page = posted.content.decode()
     assert 'data-testid="coverage-changed"' in page
     for ticket in (by_api, by_page):
         resolution = clocks(ticket)["resolution"]
@@ -604,3 +604,25 @@ def test_api_patch_and_page_rebuild_the_clocks(
         assert set(coverage_lines(ticket)) == {"response", "dispatch", "onsite", "resolution"}
         assert not TicketEvent.objects.filter(ticket=ticket, kind=EventKind.PRIORITY).exists()
         assert_verify_clean(ticket, changed_at + datetime.timedelta(minutes=1))
+
+
+def test_verify_still_reports_a_stopped_clock_the_terms_never_had(
+    customer_a: Organisation, contact_a: Contact
+) -> None:
+    from sasms.sla.clocks.replay import verify
+    from sasms.sla.models import BusinessCalendar
+
+    with time_machine.travel(FRIDAY, tick=False):
+        ticket = open_p2(customer_a, contact_a)
+    # Written some other way than a coverage change: no ledger line explains it.
+    SlaClock.objects.create(
+        ticket=ticket,
+        kind="resolution",
+        calendar=BusinessCalendar.objects.get(code="7x24"),
+        target_minutes=480,
+        started_at=FRIDAY,
+        state="stopped",
+    )
+    checked, differences = verify(ticket_ids=[ticket.pk], now=FRIDAY + datetime.timedelta(minutes=5))
+    assert checked == 1
+    assert [(d.clock, d.field, d.stored) for d in differences] == [("resolution", "clock", "present")]

@@ -98,11 +98,26 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
         yield ids[start : start + size]
 
 
-def _dropped_by_coverage(row: SlaClock) -> bool:
+def _may_be_dropped(row: SlaClock) -> bool:
     """A clock the current terms do not define exists only because the request's coverage
     changed (see :mod:`sasms.sla.clocks.coverage`); stopped (or met) and without a breach it
-    carries no commitment, which is what the timeline on the current terms says."""
+    carries no commitment, which is what the timeline on the current terms says. Its ledger must
+    show the change (checked per chunk in :func:`verify`)."""
     return row.state in (ClockState.STOPPED, ClockState.MET) and row.breached_at is None
+
+
+def _without_coverage_line(candidates: list[tuple[str, SlaClock]]) -> Iterator[Difference]:
+    from sasms.sla.clocks.coverage import REASON
+
+    if not candidates:
+        return
+    ids = [row.pk for _, row in candidates]
+    explained = set(
+        ClockEntry.objects.filter(clock_id__in=ids, reason=REASON).values_list("clock_id", flat=True)
+    )
+    for number, row in candidates:
+        if row.pk not in explained:
+            yield Difference(number, row.kind, "clock", "present", None)
 
 
 def verify(
@@ -130,6 +145,7 @@ def verify(
             Prefetch("events", queryset=events, to_attr="clock_events"),
             Prefetch("clocks", to_attr="stored_clocks"),
         )
+        dropped: list[tuple[str, SlaClock]] = []
         for ticket in tickets:
             checked += 1
             work = replay(ticket, ticket.clock_events, calendar_ids, products)
@@ -139,10 +155,13 @@ def verify(
                 if kind not in stored:
                     differences.append(Difference(ticket.number, kind, "clock", None, "present"))
                 elif kind not in work.clocks:
-                    if not _dropped_by_coverage(stored[kind]):
+                    if _may_be_dropped(stored[kind]):
+                        dropped.append((ticket.number, stored[kind]))
+                    else:
                         differences.append(Difference(ticket.number, kind, "clock", "present", None))
                 else:
                     differences.extend(_compare(ticket, stored[kind], work.clocks[kind], now))
+        differences.extend(_without_coverage_line(dropped))
     return checked, differences
 
 

@@ -46,8 +46,15 @@ def make_handler(root: Path, log: list[str], reject_login: bool) -> type[BaseHTT
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            self.rfile.read(length)
+            body = self.rfile.read(length)
             log.append("POST " + self.path)
+            if self.path.rstrip("/").endswith("/EventService/Subscriptions"):
+                # A BMC answers a new EventDestination with 201 and its Location; the body is kept
+                # in the log (as the next line) for the test to read.
+                log.append(body.decode("utf-8", "replace"))
+                location = "/redfish/v1/EventService/Subscriptions/99"
+                self._send(201, json.dumps({"@odata.id": location}).encode(), {"Location": location})
+                return
             if reject_login:
                 self._send(401, b'{"error": {"code": "Base.1.0.NoValidSession"}}')
                 return

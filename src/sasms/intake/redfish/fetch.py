@@ -80,6 +80,25 @@ class RedfishTransport:
         except JsonDecodingError:
             return int(response.status), None
 
+    def post(self, path: str, body: dict[str, Any]) -> tuple[int, Any, str]:
+        """POST (an event subscription): status, decoded body, and the Location header."""
+        try:
+            response = self._client.post(path, body=body)
+        except (RetriesExhaustedError, ServerDownOrUnreachableError, OSError) as exc:
+            raise RedfishError(f"POST {path}: {type(exc).__name__}") from exc
+        try:
+            decoded = response.dict
+        except JsonDecodingError:
+            decoded = None
+        location = response.getheader("Location") if hasattr(response, "getheader") else None
+        return int(response.status), decoded, str(location or "")
+
+    def delete(self, path: str) -> int:
+        try:
+            return int(self._client.delete(path).status)
+        except (RetriesExhaustedError, ServerDownOrUnreachableError, OSError) as exc:
+            raise RedfishError(f"DELETE {path}: {type(exc).__name__}") from exc
+
     def close(self) -> None:
         # Sessions are a scarce resource on a BMC (often 4–8 in total): always give them back.
         if self._auth == "session":

@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,13 +48,14 @@ from sasms.intake.redfish import (
     LogEntry,
     PollResult,
     RedfishError,
+    RedfishTransport,
     poll_bmc,
 )
 from sasms.intake.redfish.identity import normalise_serial
 from sasms.intake.services.alerts import _retrying
 from sasms.intake.services.bmc_identity import neighbours, verify_identity
 from sasms.intake.services.classify import area_from_text, category_for, impact_for, urgency_for
-from sasms.intake.services.common import clip
+from sasms.intake.services.common import audit, clip
 from sasms.intake.services.ticketing import robot_note
 from sasms.tickets.choices import OPEN_STATUSES, Channel, ComponentArea
 from sasms.tickets.models import Ticket
@@ -562,3 +564,40 @@ def _adopt(server: Server, kind: str, values: dict[str, str]) -> CmdbComponent |
     if values["slot"]:
         return installed.filter(slot__iexact=values["slot"], serial="").first()
     return None
+
+
+# --- Push: the BMC's EventService -------------------------------------------------------------------
+
+
+def subscribe_events(*, actor: Any, endpoint: BmcEndpoint, timeout: int = 10) -> str:
+    """Subscribe SASMS to the BMC's events: a fresh push token is the subscription's ``Context``.
+
+    Each delivery then makes the BMC due for a poll at once (the push view checks the Context), so a
+    pushed fault is read, grouped and de-duplicated exactly like a polled one. Returns the URI of
+    the subscription on the BMC; raises :class:`RedfishError` when the BMC refuses.
+    """
+    from sasms.intake.redfish.events import subscribe
+    from sasms.intake.services.config import issue_bmc_push_token
+
+    issued = issue_bmc_push_token(actor=actor, endpoint=endpoint)
+    destination = settings.SASMS_BASE_URL.rstrip("/") + reverse("intake:bmc_events", args=[endpoint.pk])
+    transport = RedfishTransport(
+        endpoint.base_url,
+        endpoint.username,
+        secrets.decrypt(endpoint.password_encrypted),
+        auth=endpoint.auth,
+        timeout=timeout,
+        cafile=_ca_bundle() if endpoint.verify_tls and endpoint.scheme == "https" else None,
+    )
+    try:
+        uri = subscribe(transport, destination=destination, context=issued.token)
+    finally:
+        transport.close()
+    audit(
+        actor,
+        "bmc.subscribe",
+        issued.endpoint,
+        {"subscription": [None, uri], "destination": [None, destination]},
+        issued.endpoint.server.organisation,
+    )
+    return uri

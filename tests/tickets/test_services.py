@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -338,3 +339,30 @@ def test_customer_reply_ends_waiting_for_customer(ticket: Ticket, agent: User, c
     last = TicketEvent.objects.filter(ticket=ticket, kind="status").last()
     assert last is not None
     assert last.data["action"] == "customer_reply"
+
+
+def test_first_response_is_the_first_public_staff_reply_as_on_the_response_clock(
+    ticket: Ticket, agent: User, engineer: User
+) -> None:
+    """A status change or an internal note is not a response to the customer: the request's
+    first-response time and its response clock are met by the same public staff reply."""
+    from sasms.sla.models import ClockKind, ClockState, SlaClock
+
+    services.assign_ticket(actor=engineer, ticket=ticket, assignee=engineer)
+    ticket = services.transition_ticket(
+        actor=engineer, ticket=Ticket.objects.get(pk=ticket.pk), action="start"
+    )
+    services.add_comment(actor=engineer, ticket=ticket, body="Looking at the SEL", internal=True)
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None
+    response = SlaClock.objects.get(ticket=ticket, kind=ClockKind.RESPONSE)
+    assert response.state == ClockState.RUNNING
+
+    replied_at = timezone.now() + datetime.timedelta(minutes=5)
+    with time_machine.travel(replied_at, tick=False):
+        services.add_comment(actor=engineer, ticket=ticket, body="We are replacing the disk today.")
+    ticket.refresh_from_db()
+    response.refresh_from_db()
+    assert ticket.first_response_at == replied_at
+    assert response.state == ClockState.MET
+    assert response.met_at == replied_at

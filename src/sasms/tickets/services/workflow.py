@@ -118,8 +118,6 @@ def transition_ticket(
         ticket.resolved_at = None
     elif action == "cancel":
         ticket.closed_at = now
-    if actor is not None and actor.can(Capability.WORK_TICKETS) and ticket.first_response_at is None:
-        ticket.first_response_at = now
     ticket.updated_at = now
     ticket.save()
     if resolving:

@@ -297,8 +297,9 @@ def _apply(ticket: Ticket, steps: list[Step], rng: random.Random, resolution_cod
             ticket.assignee_id = step.data["assignee_id"]
         if (
             ticket.first_response_at is None
-            and step.kind in (EventKind.REPLY, EventKind.STATUS)
+            and step.kind == EventKind.REPLY
             and step.actor is not None
+            and step.public
         ):
             ticket.first_response_at = step.at
         if step.data.get("action") == "resolve":

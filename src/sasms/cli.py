@@ -19,13 +19,20 @@ def _serve(argv: list[str]) -> None:
 
     django.setup()
     from django.conf import settings
-    from waitress import serve
+    from waitress import create_server
 
     from sasms.core.scheduler import InProcessScheduler
     from sasms.wsgi import application
 
     _migrate()
     _collect_static_if_missing()
+    address = f"http://{options.host}:{options.port}/"
+    try:  # listen before anything says SASMS is serving, or starts its jobs
+        server = create_server(
+            application, host=options.host, port=options.port, threads=options.threads, ident="sasms"
+        )
+    except OSError as error:
+        raise SystemExit(f"sasms run: cannot listen on {address}: {error.strerror or error}") from None
     stop = threading.Event()
     if settings.CELERY_TASK_ALWAYS_EAGER and not options.no_jobs:
         scheduler = InProcessScheduler.from_settings()
@@ -40,10 +47,9 @@ def _serve(argv: list[str]) -> None:
     else:
         jobs = f"background jobs on Celery workers via {settings.CELERY_BROKER_URL}"
     # The last line on a first start: the demo log-ins come right before it.
-    address = f"http://{options.host}:{options.port}/"
     print(f"SASMS is serving on {address} with {jobs} (Ctrl+C to stop)", flush=True)
     try:
-        serve(application, host=options.host, port=options.port, threads=options.threads, ident="sasms")
+        server.run()
     finally:
         stop.set()
 

@@ -28,6 +28,13 @@ def test_console_command_passes_django_commands_through(capsys):
     assert capsys.readouterr().out.startswith("usage: sasms roles_matrix")
 
 
+class Idle:
+    """Stands in for the waitress server: listening is not what these tests are about."""
+
+    def run(self) -> None:
+        return None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_run_resumes_interrupted_imports_before_serving(monkeypatch, capsys, settings, tmp_path, make_user):
     import waitress
@@ -45,7 +52,12 @@ def test_run_resumes_interrupted_imports_before_serving(monkeypatch, capsys, set
     job = imports.start_import(actor=engineer, kind="servers", upload=upload)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING)
     served: list[dict[str, object]] = []
-    monkeypatch.setattr(waitress, "serve", lambda application, **options: served.append(options))
+
+    def listen(application: object, **options: object) -> Idle:
+        served.append(options)
+        return Idle()
+
+    monkeypatch.setattr(waitress, "create_server", listen)
     main(["run", "--port", "8765"])
     assert tasks.wait_for_background_jobs(timeout=30)
     assert [options["port"] for options in served] == [8765]

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.urls import reverse
 import sasms.settings as configured
 from sasms.cli import _collect_static_if_missing, main
 from sasms.ops.vardir import var_dir_for
+from tests.core.test_cli import Idle
 
 
 @pytest.fixture
@@ -44,12 +46,26 @@ def test_pages_and_their_static_files_answer_without_collectstatic(embedded_stat
 def test_run_says_where_it_serves_last(monkeypatch, capsys):
     import waitress
 
-    monkeypatch.setattr(waitress, "serve", lambda application, **options: None)
+    monkeypatch.setattr(waitress, "create_server", lambda application, **options: Idle())
     main(["run", "--port", "8765", "--no-jobs"])
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
         "SASMS is serving on http://127.0.0.1:8765/ with no periodic jobs (--no-jobs) (Ctrl+C to stop)"
     ]
+
+
+@pytest.mark.django_db
+def test_run_on_a_taken_port_says_so_and_never_that_it_serves(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SystemExit) as exited:
+            main(["run", "--port", str(port), "--no-jobs"])
+    assert (
+        str(exited.value) == f"sasms run: cannot listen on http://127.0.0.1:{port}/: Address already in use"
+    )
+    assert "serving" not in capsys.readouterr().out
 
 
 def test_production_collects_static_files_once_when_the_manifest_is_missing(settings, tmp_path: Path, capsys):

@@ -2,7 +2,8 @@
 
 Words come from the one tokenizer the whole product uses (jieba for Chinese, codes split the way
 search splits them), so the classifier and search agree on what a word is; character 2-3-grams
-catch what segmentation misses (unknown part names, typos, mixed scripts).
+catch what segmentation misses (unknown part names, typos, mixed scripts); the service desk's cue
+words (:mod:`.cues`) carry synonyms and urgency phrases across languages.
 """
 
 from typing import Any
@@ -11,12 +12,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[impo
 from sklearn.pipeline import FeatureUnion  # type: ignore[import-untyped]
 
 from sasms.core.search.tokenizer import normalise, tokenize
+from sasms.integrations.classifier.cues import CueFeatures
 
 # The title says most about a request; repeating it weighs it above a long description.
 TITLE_REPEAT = 2
 MAX_DESCRIPTION_CHARS = 2000
 MAX_WORD_FEATURES = 60_000
 MAX_CHAR_FEATURES = 60_000
+# Few cue columns against tens of thousands of n-grams: weighed up so they are heard.
+CUE_WEIGHT = 3.0
 
 
 def document(title: str, description: str) -> str:
@@ -46,5 +50,7 @@ def build_vectorizer(sample_count: int) -> Any:
                     max_features=MAX_CHAR_FEATURES,
                 ),
             ),
-        ]
+            ("cues", CueFeatures()),
+        ],
+        transformer_weights={"words": 1.0, "chars": 1.0, "cues": CUE_WEIGHT},
     )

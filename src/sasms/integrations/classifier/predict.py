@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from sasms.integrations.choices import TARGETS, ModelStatus
+from sasms.integrations.classifier.cues import urgency
 from sasms.integrations.classifier.features import document
 from sasms.integrations.classifier.store import ModelFileError, load_bundle
 from sasms.integrations.models import ClassifierModel
@@ -16,6 +17,18 @@ logger = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.8
 ALTERNATIVES = 3
 LABELS: dict[str, Any] = {"category": Category, "component": ComponentArea, "priority": Priority}
+
+# What a wrong priority costs, COST[true][suggested]: a P1 handled as P3 means an outage waiting
+# in the normal queue (SLA breach, customer escalation), while a P3 handled as P1 costs an
+# engineer's early call. Missing urgency is therefore weighed ten to twenty times over-reacting.
+PRIORITY_COST: dict[str, dict[str, float]] = {
+    "P1": {"P1": 0.0, "P2": 10.0, "P3": 20.0, "P4": 25.0},
+    "P2": {"P1": 1.0, "P2": 0.0, "P3": 5.0, "P4": 8.0},
+    "P3": {"P1": 2.0, "P2": 1.0, "P3": 0.0, "P4": 1.0},
+    "P4": {"P1": 3.0, "P2": 2.0, "P3": 0.5, "P4": 0.0},
+}
+# The impact cues of the text set a floor: "business down" is P1 whatever the model says.
+URGENCY_FLOOR = {"critical": "P1", "high": "P2"}
 
 
 def confidence_threshold() -> float:
@@ -77,11 +90,35 @@ def _active_row() -> tuple[int, int, str, str] | None:
     return None if row is None else (int(row[0]), int(row[1]), str(row[2]), str(row[3]))
 
 
+def cheapest_priority(probabilities: dict[str, float]) -> str:
+    """The priority whose expected cost under :data:`PRIORITY_COST` is lowest."""
+    candidates = [p for p in PRIORITY_COST if p in probabilities] or list(probabilities)
+
+    def expected(choice: str) -> float:
+        return sum(probabilities.get(true, 0.0) * PRIORITY_COST[true][choice] for true in PRIORITY_COST)
+
+    return min(candidates, key=lambda choice: (expected(choice), choice))
+
+
+def decide_priority(pairs: list[tuple[str, float]], text: str) -> list[tuple[str, float]]:
+    """The model's priorities reordered so the cost-minimising one, raised to the text's urgency
+    floor, comes first; its probability stays the model's (a low one sends it to triage)."""
+    probabilities = dict(pairs)
+    chosen = cheapest_priority(probabilities)
+    floor = URGENCY_FLOOR.get(urgency(text))
+    if floor is not None and floor < chosen:  # "P1" < "P2": a lower number is more urgent
+        chosen = floor
+    first = (chosen, probabilities.get(chosen, 0.0))
+    return [first] + [pair for pair in pairs if pair[0] != chosen]
+
+
 def predict_with(
     bundle: dict[str, Any], *, title: str, description: str
 ) -> dict[str, list[tuple[str, float]]]:
-    """Every target's classes, most likely first, with their probabilities."""
-    matrix = bundle["vectorizer"].transform([document(title, description)])
+    """Every target's classes, the suggestion first, then by probability (calibrated when the
+    model was fitted with calibration); the priority is chosen by cost, see :func:`decide_priority`."""
+    text = document(title, description)
+    matrix = bundle["vectorizer"].transform([text])
     ranked: dict[str, list[tuple[str, float]]] = {}
     for target in TARGETS:
         model = bundle["models"][target]
@@ -90,7 +127,7 @@ def predict_with(
             ((str(c), float(p)) for c, p in zip(model.classes_, probabilities, strict=True)),
             key=lambda pair: -pair[1],
         )
-        ranked[target] = pairs
+        ranked[target] = decide_priority(pairs, text) if target == "priority" else pairs
     return ranked
 
 

@@ -1,4 +1,3 @@
-# ruff: noqa: E501 -- one phrase per line reads better than split string pieces
 """Request texts composed from independent pieces, so demo requests read like many customers wrote them.
 
 A text is an opening, a symptom (several ways of saying it, in Chinese, English or both), a server
@@ -261,6 +260,32 @@ FAULTS: dict[str, tuple[str, str, list[Phrase], list[Phrase]]] = {
             ("Sluggish system", "everything is sluggish, no changes made"),
         ],
     ),
+    "admin": (
+        "other",
+        "other",
+        [
+            ("发票问题", "服务费发票还没收到"),
+            ("设备搬迁", "机房搬迁，需要工程师协助下架上架"),
+            ("联系人变更", "技术联系人换人了，请更新"),
+            ("旧服务器回收", "报废服务器的硬盘需要现场消磁"),
+            ("维保证明", "审计需要维保证明"),
+            ("投诉", "上次工程师迟到了"),
+            ("资料申请", "请提供用户手册"),
+            ("续保", "合同快到期了，想续签"),
+            ("账号申请", "新同事需要开通门户账号"),
+        ],
+        [
+            ("Invoice", "we have not received the invoice"),
+            ("Data centre move", "we need help to de-rack and re-rack servers for a move"),
+            ("Contact change", "please update our technical contact"),
+            ("Disposal", "retired servers need disk degaussing on site"),
+            ("Maintenance certificate", "we need a maintenance certificate for an audit"),
+            ("Complaint", "the engineer was late last time"),
+            ("Manuals", "please send the user guide"),
+            ("Contract renewal", "our contract expires soon, we want to renew"),
+            ("Portal access", "a new colleague needs a portal account"),
+        ],
+    ),
     "consultation": (
         "consultation",
         "other",
@@ -381,6 +406,8 @@ def compose(rng: random.Random, fault: str, impact: str | None = None) -> Compos
     if fault == "consultation":
         component = CONSULTATION_COMPONENTS.get(index, "other")
         impact = "low"
+    elif fault == "admin":
+        impact = "low"
     elif impact is None:
         impact = rng.choices(["critical", "high", "normal"], [12, 22, 66])[0]
     if language == "mixed":  # a title from one language, the body from the other
@@ -436,6 +463,7 @@ def samples(count: int, *, seed: int = 0) -> list[Composed]:
 
 
 FAULT_WEIGHTS = {
+    "admin": 5,
     "disk": 16,
     "memory": 10,
     "consultation": 14,

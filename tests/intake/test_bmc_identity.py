@@ -340,3 +340,35 @@ def test_address_key_normalises_scheme_host_and_port():
         address_key("https", "[FE80:0:0::1]", None) == address_key("https", "fe80::1", 443) == "[fe80::1]:443"
     )
     assert address_key("https", "10.0.0.5", 8443) != address_key("https", "10.0.0.5", None)
+
+
+def test_a_blade_controller_files_every_node_on_its_own_server_and_the_enclosure_once(
+    admin_user: User, make_server: Callable[..., Server], customer_a: Organisation
+):
+    from sasms.core.context import Origin, acting_from
+    from sasms.intake.redfish import poll
+    from sasms.intake.services.bmc import BmcPoll, apply_poll
+    from tests.intake.redfish_server import MockupFiles
+
+    # EX4252: Node0/Node1 report PR1237879N, Node2/Node3 PR12378794; the BMC is registered on the first.
+    first = make_server(customer_a, "PR1237879N")
+    second = make_server(customer_a, "PR12378794")
+    endpoint = config.create_bmc_endpoint(
+        actor=admin_user, server=first, password="x", address="10.9.9.9", username="u", log_since=None
+    )
+    with acting_from(Origin(channel="intake")):
+        apply_poll(endpoint, poll(MockupFiles(MOCKUPS / "hpe-cray-ex4252")), BmcPoll(endpoint.address))
+    titles = {
+        s.serial: sorted(Ticket.objects.filter(server=s).values_list("title", flat=True))
+        for s in (first, second)
+    }
+    # Each node's VRM mismatch lands on the server of that node; the enclosure's three SIVOC sensor
+    # faults once, on the server the BMC is registered on.
+    assert sum("VRM" in t for t in titles["PR1237879N"]) == 2
+    assert sum("VRM" in t for t in titles["PR12378794"]) == 2
+    assert sum("SIVOC" in t for t in titles["PR1237879N"]) == 3
+    assert not [t for t in titles["PR12378794"] if "SIVOC" in t]
+    # Node2/Node3's firmware faults and parts are the second server's.
+    assert sum("ManagementEthernet" in t for t in titles["PR12378794"]) == 2
+    assert CmdbComponent.objects.filter(server=second, kind="cpu").count() == 4
+    assert CmdbComponent.objects.filter(server=first, kind="cpu").count() == 4

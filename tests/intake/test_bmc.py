@@ -291,3 +291,22 @@ def test_gpus_nics_and_firmware_are_recorded_and_placeholder_serials_do_not_merg
     # The faulty management-Ethernet firmware image is one request, filed as a firmware problem.
     [ticket] = Ticket.objects.filter(channel=Channel.BMC, component=ComponentArea.FIRMWARE)
     assert "Node0.ManagementEthernet" in ticket.title
+
+
+def test_a_part_that_could_not_be_read_has_not_recovered(
+    admin_user: User, contoso: Server, dmtf_copy: Path, serve: Callable[..., str]
+):
+    endpoint = register(admin_user, contoso, serve(dmtf_copy))
+    poll_endpoint(endpoint)
+    fault = BmcFault.objects.get(component_key=PSU_INCIDENT, status=FaultStatus.OPEN)
+    # The PSU's resource answers with an error body this time: unknown, not healthy.
+    (dmtf_copy / PSU.removeprefix("/redfish/v1/") / "index.json").write_text('{"error": {"code": "x"}}')
+
+    def condition_cleared(data: dict[str, Any]) -> None:
+        data["Conditions"] = [c for c in data["Conditions"] if c["OriginOfCondition"]["@odata.id"] != PSU]
+
+    edit(dmtf_copy, "/redfish/v1/ServiceConditions", condition_cleared)
+    poll_endpoint(BmcEndpoint.objects.get(pk=endpoint.pk))
+    fault.refresh_from_db()
+    assert fault.status == FaultStatus.OPEN
+    assert fault.recovered_at is None

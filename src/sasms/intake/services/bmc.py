@@ -436,7 +436,7 @@ def _recoveries(
         if part is not None:
             healthy = part.health is Health.OK and not part.failure_predicted
         else:  # a sensor or a condition's origin: gone from the faults of a poll that read its place
-            healthy = not unread(row.component_key, result.problems)
+            healthy = not unread(_uri_in_key(row.key) or row.component_key, result.problems)
         if not healthy:
             continue
         BmcFault.objects.filter(pk=row.pk).update(status=FaultStatus.RECOVERED, recovered_at=now)

@@ -1,7 +1,7 @@
 """Knowledge fixtures: editors, a reviewer, a manager, readers on both sides of the tenant line,
 a small catalogue of vendors and models, and helpers that write and publish articles."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -94,3 +94,14 @@ def publish(editor: User, reviewer: User) -> Publish:
         return services.transition_article(actor=approver, article=article, action="approve")
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_models() -> Iterator[None]:
+    """A dictionary edit or a fitted similarity model must not outlive its rolled-back test."""
+    from sasms.core.search import synonyms
+    from sasms.knowledge import rerank
+
+    yield
+    synonyms.forget()
+    rerank.forget()

@@ -10,9 +10,12 @@ class KnowledgeConfig(AppConfig):
     def ready(self) -> None:
         from sasms.accounts.roles import Capability
         from sasms.core.navigation import MENU, SERVICE_DESK, MenuItem
+        from sasms.core.search import synonyms
+        from sasms.knowledge.dictionary import active_groups
         from sasms.knowledge.panels import register_panels
 
         register_panels()
+        synonyms.register_source(active_groups)
         items = [
             # Staff read the knowledge base here; customers through the portal.
             MenuItem(

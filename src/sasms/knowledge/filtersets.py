@@ -1,12 +1,20 @@
 from typing import Any
 
 import django_filters
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from sasms.assets.models import ServerModel, Vendor
 from sasms.core.search.models import Audience
-from sasms.knowledge.models import Article, ArticleFeedback, ArticleLanguage, ArticleStatus, Category, Tag
+from sasms.knowledge.models import (
+    Article,
+    ArticleFeedback,
+    ArticleLanguage,
+    ArticleStatus,
+    Category,
+    SynonymGroup,
+    Tag,
+)
 from sasms.knowledge.search import ranked_hits
 from sasms.tickets.choices import ComponentArea
 
@@ -114,3 +122,18 @@ class CategoryFilterSet(django_filters.FilterSet):
     class Meta:
         model = Category
         fields = ["q"]
+
+
+class SynonymGroupFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = SynonymGroup
+        fields = ["q", "is_active"]
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(Q(key__icontains=text) | Q(terms__icontains=text) | Q(note__icontains=text))

@@ -109,3 +109,24 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=256, required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False)
     component = forms.ChoiceField(label=_("Component"), choices=COMPONENT_CHOICES, required=False)
+    include_drafts = forms.BooleanField(
+        label=_("Include drafts"),
+        required=False,
+        help_text=_("Rank unpublished versions with the published articles; otherwise they come last."),
+    )
+
+
+class SynonymGroupForm(forms.Form):
+    key = forms.CharField(
+        label=_("Key"),
+        max_length=40,
+        help_text=_("Lower-case letters and digits, starting with a letter; names the group in the index."),
+    )
+    terms = forms.CharField(
+        label=_("Terms"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=5000,
+        help_text=_("One term a line, in any language: words, phrases, abbreviations, common misspellings."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)

@@ -309,3 +309,80 @@ class ArticleFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {'+' if self.helpful else '-'}"
+
+
+class SynonymGroup(models.Model):
+    """One entry of the search dictionary: words that mean the same thing to a searcher.
+
+    开不了机, 无法开机 and "no power" are one group; search folds them into one index term
+    (:mod:`sasms.core.search.synonyms`). Seeded from ``knowledge/data/synonyms.txt``.
+    """
+
+    key = models.CharField(
+        _("key"),
+        max_length=40,
+        unique=True,
+        help_text=_("Lower-case letters and digits, starting with a letter; names the group in the index."),
+    )
+    # One term per line, kept as typed; matching ignores case, width and spaces.
+    terms = models.TextField(_("terms"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def term_list(self) -> list[str]:
+        return [line.strip() for line in self.terms.splitlines() if line.strip()]
+
+
+class ReindexStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ReindexJob(models.Model):
+    """A re-index of every search document after a dictionary change, with its progress."""
+
+    status = models.CharField(_("status"), max_length=10, choices=ReindexStatus.choices, default="queued")
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("re-index job")
+        verbose_name_plural = _("re-index jobs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)

@@ -32,8 +32,10 @@ from sasms.core.search.services import (
     SearchHit,
     index_documents,
     search,
+    visible_documents,
     with_snippets,
 )
+from sasms.knowledge import rerank
 from sasms.knowledge.markdown import plain_text
 from sasms.knowledge.models import Article, ArticleStatus, ArticleVersion
 from sasms.knowledge.selectors import articles_visible_to, is_editor
@@ -171,21 +173,10 @@ def _object_types(actor: Actor, *, include_drafts: bool) -> list[str]:
     return [LIVE_DOCUMENT]
 
 
-def ranked_hits(
-    *,
-    actor: Actor,
-    query: str,
-    candidates: int = SEARCH_CANDIDATES,
-    any_term: bool = False,
-    prefix: bool = False,
-    include_drafts: bool = True,
+def _kernel_hits(
+    *, actor: Actor, query: str, object_types: list[str], candidates: int, any_term: bool, prefix: bool
 ) -> list[SearchHit]:
-    """Kernel hits for ``query`` over the articles' documents, best first, one per article.
-
-    Without snippets: a page highlights the hits it shows (:func:`highlighted`).
-    """
     hits: list[SearchHit] = []
-    object_types = _object_types(actor, include_drafts=include_drafts)
     for offset in range(0, candidates, MAX_LIMIT):
         page = search(
             actor=actor,
@@ -200,12 +191,75 @@ def ranked_hits(
         hits.extend(page)
         if len(page) < MAX_LIMIT:
             break
+    return hits
+
+
+def _nearest_hits(*, actor: Actor, query: str) -> list[SearchHit]:
+    """The live articles most like the query by learned similarity, as hits the reader may see.
+
+    Not for a query with digits: a part number or error code the index does not know must find
+    nothing rather than the articles about codes that look alike.
+    """
+    if any(ch.isdigit() for ch in query):
+        return []
+    found = dict(rerank.nearest(query))
+    if not found:
+        return []
+    documents = visible_documents(actor).filter(object_type=LIVE_DOCUMENT, object_id__in=list(found))
+    hits = [
+        SearchHit(
+            d.object_type, d.object_id, d.title, found[d.object_id], escape(d.title), SafeString(""), d.pk
+        )
+        for d in documents.only("id", "object_type", "object_id", "title")
+    ]
+    return sorted(hits, key=lambda h: -h.score)
+
+
+def ranked_hits(
+    *,
+    actor: Actor,
+    query: str,
+    candidates: int = SEARCH_CANDIDATES,
+    any_term: bool = False,
+    prefix: bool = False,
+    include_drafts: bool = True,
+    learned: bool = True,
+    broaden: bool = True,
+) -> list[SearchHit]:
+    """Kernel hits for ``query`` over the articles' documents, best first, one per article.
+
+    A query whose every word no article has (customers write more words than any one article
+    shares) falls back to articles with any of its words; with ``learned`` the index's candidates
+    are re-ranked by learned similarity (:mod:`sasms.knowledge.rerank`), and a query the index
+    cannot match at all gets the most similar articles. Without snippets: a page highlights the
+    hits it shows (:func:`highlighted`).
+    """
+    object_types = _object_types(actor, include_drafts=include_drafts)
+    hits = _kernel_hits(
+        actor=actor,
+        query=query,
+        object_types=object_types,
+        candidates=candidates,
+        any_term=any_term,
+        prefix=prefix,
+    )
+    if not hits and not any_term and broaden:
+        hits = _kernel_hits(
+            actor=actor,
+            query=query,
+            object_types=object_types,
+            candidates=candidates,
+            any_term=True,
+            prefix=prefix,
+        )
     seen: set[str] = set()
     unique: list[SearchHit] = []
     for hit in hits:
         if hit.object_id not in seen:
             seen.add(hit.object_id)
             unique.append(hit)
+    if learned and rerank.enabled():
+        unique = rerank.rerank(unique, query=query) if unique else _nearest_hits(actor=actor, query=query)
     return unique
 
 
@@ -228,8 +282,15 @@ def search_articles(
     prefix: bool = False,
     any_term: bool = False,
     include_drafts: bool = True,
+    drafts_ranked: bool = False,
+    learned: bool = True,
+    broaden: bool = True,
 ) -> list[ArticleHit]:
     """Articles matching ``query`` that ``actor`` may read, most relevant first.
+
+    Editors' matches in unpublished versions come after every published match unless
+    ``drafts_ranked`` (the search page's "include drafts"): a draft nobody has reviewed should not
+    be the first answer an agent reads.
 
     ``KB00042`` finds that article by number. The kernel scopes by audience; the articles are then
     read through :func:`articles_visible_to`, so a customer can never receive a draft, an
@@ -262,6 +323,8 @@ def search_articles(
         prefix=prefix,
         any_term=any_term,
         include_drafts=include_drafts,
+        learned=learned,
+        broaden=broaden,
     )
     if not hits:
         return []
@@ -275,6 +338,8 @@ def search_articles(
         if draft and not is_editor(actor):
             continue
         results.append(ArticleHit(article, hit.title_html, hit.snippet, hit.score, draft, hit))
+    if not drafts_ranked:
+        results.sort(key=lambda h: h.draft)  # stable: relevance order kept within each part
     return results
 
 

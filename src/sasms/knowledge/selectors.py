@@ -27,6 +27,8 @@ from sasms.knowledge.models import (
     ArticleStatus,
     ArticleVersion,
     Category,
+    ReindexJob,
+    SynonymGroup,
     Tag,
 )
 from sasms.tickets.models import Ticket
@@ -250,3 +252,21 @@ def articles_for_ticket(*, actor: Actor, ticket: Ticket) -> list[Article]:
 
 def article_list_prefetch(queryset: QuerySet[Article]) -> QuerySet[Article]:
     return queryset.prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+
+
+def synonym_groups_visible_to(*, actor: Actor) -> QuerySet[SynonymGroup]:
+    """The search dictionary: knowledge managers only."""
+    if not is_manager(actor):
+        return SynonymGroup.objects.none()
+    return SynonymGroup.objects.select_related("updated_by").order_by("key")
+
+
+def access_synonym_group(*, actor: Actor, group_id: int) -> SynonymGroup:
+    group = synonym_groups_visible_to(actor=actor).filter(pk=group_id).first()
+    if group is None:
+        raise NotFound(_("No such synonym group."))
+    return group
+
+
+def latest_reindex() -> ReindexJob | None:
+    return ReindexJob.objects.order_by("-created_at", "-id").first()

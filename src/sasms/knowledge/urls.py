@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from sasms.knowledge.views import editor, lists, pages, suggest
+from sasms.knowledge.views import dictionary, editor, lists, pages, suggest
 
 app_name = "knowledge"
 
@@ -22,5 +22,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("kb/categories/", lists.CategoryListView.as_view(), name="category_list"),
     path("kb/categories/new/", lists.category_form_view, name="category_create"),
     path("kb/categories/<int:pk>/edit/", lists.category_form_view, name="category_edit"),
+    path("kb/dictionary/", dictionary.SynonymListView.as_view(), name="synonym_list"),
+    path("kb/dictionary/new/", dictionary.synonym_form_view, name="synonym_create"),
+    path("kb/dictionary/<int:pk>/edit/", dictionary.synonym_form_view, name="synonym_edit"),
+    path("kb/dictionary/reindex/", dictionary.reindex_view, name="reindex"),
+    path("kb/dictionary/reindex/progress/", dictionary.reindex_progress_view, name="reindex_progress"),
     path("kb/from-request/<str:number>/", editor.draft_from_ticket_view, name="draft_from_ticket"),
 ]

@@ -1,11 +1,12 @@
 """Users on either side of the tenant line, and a small bilingual corpus indexed for the tests."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from sasms.accounts.models import Organisation, User
 from sasms.accounts.roles import Role
+from sasms.core.search import synonyms
 from sasms.core.search.services import index_document
 
 
@@ -49,3 +50,10 @@ def corpus(db: None) -> None:
     ]
     for object_type, object_id, title, body in docs:
         index_document(object_type=object_type, object_id=object_id, title=title, body=body)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_thesaurus() -> Iterator[None]:
+    """A dictionary edit must not outlive its rolled-back test in this process's compiled copy."""
+    yield
+    synonyms.forget()

@@ -61,13 +61,16 @@ def test_mixed_chinese_and_english(staff: User) -> None:
     ],
 )
 def test_part_numbers_and_error_codes(staff: User, query: str, expected: str) -> None:
-    assert ids(staff, query) == [expected]
+    found = ids(staff, query)
+    assert found[0] == expected
+    # PSU is in the search dictionary with "power supplies": kb:3 is found too, never first.
+    assert found[1:] in ([], ["kb:3"])
 
 
 def test_any_term_finds_documents_with_some_of_the_words(staff: User) -> None:
     assert ids(staff, "battery fan") == []
-    # "fans" in kb:3 is another word: no stemming.
-    assert set(ids(staff, "battery fan", any_term=True)) == {"kb:2", "ticket:1"}
+    # "fans" in kb:3 is another word, but the search dictionary puts fan and fans in one group.
+    assert set(ids(staff, "battery fan", any_term=True)) == {"kb:2", "kb:3", "ticket:1"}
 
 
 def test_object_types_filter(staff: User) -> None:
@@ -138,7 +141,7 @@ def test_snippet_escapes_the_text(staff: User) -> None:
         title='<img src=x onerror="alert(1)"> 风扇',
         body="<script>alert('x')</script> 风扇转速异常 & <b>过热</b>",
     )
-    [hit] = search(actor=staff, query="风扇")
+    [hit] = [h for h in search(actor=staff, query="风扇") if h.object_id == "99"]
     assert "<script" not in hit.snippet
     assert "&lt;script&gt;" in hit.snippet
     assert "<mark>风扇</mark>" in hit.snippet

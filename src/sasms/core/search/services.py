@@ -12,7 +12,7 @@ organisation (public); anyone else sees nothing.
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from sasms.core.search import synonyms
 from sasms.core.search.backends import backend_for
 from sasms.core.search.highlight import highlight
 from sasms.core.search.models import Audience, SearchDocument
-from sasms.core.search.tokenizer import query_terms, to_index_text, to_query
+from sasms.core.search.tokenizer import normalise, query_terms, to_index_text, to_query
 from sasms.core.tenancy import scope_to_actor, sees_all_organisations
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ def _document(entry: IndexEntry) -> SearchDocument:
     if entry.audience not in Audience.values:
         raise ValueError(f"unknown audience {entry.audience!r}")
     title = entry.title[:_TITLE_CHARS]
+    thesaurus = synonyms.current()
     return SearchDocument(
         object_type=entry.object_type,
         object_id=str(entry.object_id),
@@ -76,8 +78,8 @@ def _document(entry: IndexEntry) -> SearchDocument:
         audience=entry.audience,
         title=title,
         body=entry.body,
-        title_tokens=to_index_text(title),
-        body_tokens=to_index_text(entry.body),
+        title_tokens=to_index_text(title, thesaurus=thesaurus),
+        body_tokens=to_index_text(entry.body, thesaurus=thesaurus),
         updated_at=entry.updated_at or timezone.now(),
     )
 
@@ -154,6 +156,46 @@ def visible_documents(actor: "User | AnonymousUser") -> QuerySet[SearchDocument]
     return scope_to_actor(shared, actor=actor) | shared.filter(organisation__isnull=True)
 
 
+def highlight_terms(query: str, texts: Iterable[str] = ()) -> list[str]:
+    """What to mark in hits: the query's own words, and the spellings of its dictionary terms.
+
+    Only the spellings found in ``texts`` (the hits' titles and bodies) are kept: a group has dozens,
+    and every one would cost the highlighting regex time for nothing.
+    """
+    thesaurus = synonyms.current()
+    terms = query_terms(query)
+    spellings = [
+        spelling for term in query_terms(query, thesaurus=thesaurus) for spelling in thesaurus.spellings(term)
+    ]
+    if spellings:
+        haystack = normalise("\n".join(texts))
+        for spelling in spellings:
+            words = query_terms(spelling)
+            if words and all(word in haystack for word in words):
+                terms.extend(words)
+    return list(dict.fromkeys(terms))
+
+
+def retokenize_documents(*, batch_size: int = 500) -> Iterator[tuple[int, int]]:
+    """Recompute every document's index terms from its stored text (after a dictionary change).
+
+    Yields (done, total) after each batch; each batch is its own transaction, so a long run never
+    holds the whole index locked and a restarted run simply starts again.
+    """
+    thesaurus = synonyms.current()
+    ids = list(SearchDocument.objects.order_by("pk").values_list("pk", flat=True))
+    total = len(ids)
+    for start in range(0, total, batch_size):
+        chunk = ids[start : start + batch_size]
+        with transaction.atomic():
+            documents = list(SearchDocument.objects.filter(pk__in=chunk).only("id", "title", "body"))
+            for document in documents:
+                document.title_tokens = to_index_text(document.title, thesaurus=thesaurus)
+                document.body_tokens = to_index_text(document.body, thesaurus=thesaurus)
+            SearchDocument.objects.bulk_update(documents, ["title_tokens", "body_tokens"])
+        yield min(start + batch_size, total), total
+
+
 def search(
     *,
     actor: "User | AnonymousUser",
@@ -181,7 +223,9 @@ def search(
     if object_types is not None:
         scope = scope.filter(object_type__in=list(object_types))
     backend = backend_for(connections[scope.db].vendor)
-    match = to_query(query, vendor=backend.vendor, any_term=any_term, prefix=prefix)
+    match = to_query(
+        query, vendor=backend.vendor, any_term=any_term, prefix=prefix, thesaurus=synonyms.current()
+    )
     if not match:
         return []
     ranked = backend.ranked(scope, match, limit=limit, offset=offset)
@@ -195,7 +239,7 @@ def search(
         .defer("title_tokens", "body_tokens")  # as long again as the text, and not needed here
         .in_bulk([r.id for r in ranked])
     )
-    terms = query_terms(query)
+    terms = highlight_terms(query, (text for d in found.values() for text in (d.title, d.body)))
     hits: list[SearchHit] = []
     for r in ranked:
         document = found.get(r.id)
@@ -225,7 +269,7 @@ def with_snippets(hits: Sequence[SearchHit], *, query: str) -> list[SearchHit]:
     if not ids:
         return list(hits)
     documents = SearchDocument.objects.only("id", "title", "body").in_bulk(ids)
-    terms = query_terms(query)
+    terms = highlight_terms(query, (text for d in documents.values() for text in (d.title, d.body)))
     result: list[SearchHit] = []
     for hit in hits:
         document = documents.get(hit.document_id)

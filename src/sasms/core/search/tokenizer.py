@@ -17,8 +17,13 @@ syntax.
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 import rjieba
+
+if TYPE_CHECKING:
+    from sasms.core.search.synonyms import Thesaurus
 
 # Text past this length is not indexed: it bounds indexing time and keeps a PostgreSQL tsvector well
 # under its 1 MB limit whatever the document.
@@ -38,12 +43,16 @@ _RUN = re.compile(
     rf"(?P<han>(?:(?![\W_])[{HAN}])+)"
     rf"|(?P<code>[^\W_{HAN}]+(?:[{re.escape(SEPARATORS)}][^\W_{HAN}]+)*)"
 )
+_SINGLE_HAN = re.compile(rf"^[{HAN}]$")
 _SPLIT = re.compile(rf"[{re.escape(SEPARATORS)}]")
 # psu1 → psu; e1234 → 1234; 64gb → 64, gb; 0x8002 → 8002. Only letter/digit boundaries of these
 # simple shapes are split: splitting 0xr5r at every boundary would only add noise terms.
 _LETTERS_DIGITS = re.compile(r"^([a-z]+)([0-9]+)$")
 _DIGITS_LETTERS = re.compile(r"^([0-9]+)([a-z]+)$")
 _HEX = re.compile(r"^0x([0-9a-f]+)$")
+
+# Off only to measure search as it was (``sasms search_eval``): single Han characters kept as terms.
+drop_single_han: ContextVar[bool] = ContextVar("drop_single_han", default=True)
 
 # Deliberately minimal: words so frequent that they only slow queries down and that nobody searches
 # for. Negations (不, 无, not, no) stay: "不识别" and "no power" mean something.
@@ -114,9 +123,15 @@ def _kept(tokens: Iterable[str], out: list[str]) -> None:
             out.append(token)
 
 
-def tokenize(text: str) -> list[str]:
-    """Every index term of ``text``, in reading order, repeats kept (they count towards ranking)."""
-    runs = _runs(normalise(text[:MAX_INDEX_CHARS]))
+def tokenize(text: str, *, thesaurus: "Thesaurus | None" = None) -> list[str]:
+    """Every index term of ``text``, in reading order, repeats kept (they count towards ranking).
+
+    With a ``thesaurus``, each dictionary term found also yields its group's canonical token.
+    """
+    normalised = normalise(text[:MAX_INDEX_CHARS])
+    if thesaurus:
+        normalised = thesaurus.expand_document(normalised)
+    runs = _runs(normalised)
     # Search mode: the precise words plus their dictionary sub-words (服务器 and 服务).
     segmented = _segment([run for kind, run in runs if kind == "han"], search_mode=True)
     out: list[str] = []
@@ -125,24 +140,38 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def query_terms(text: str) -> list[str]:
+def _is_single_han(term: str) -> bool:
+    return _SINGLE_HAN.match(term) is not None
+
+
+def query_terms(text: str, *, thesaurus: "Thesaurus | None" = None) -> list[str]:
     """The terms a query must match: precise words and joined codes, de-duplicated, in order.
 
-    Empty for an empty, too long or punctuation-only query.
+    With a ``thesaurus``, a dictionary term becomes its group's canonical token. A single Han
+    character that jieba could not join to a word (过, 低 of 转速过低) matches almost every Chinese
+    text, so it is dropped when the query has any longer term; a query of single characters only
+    keeps them. Empty for an empty, too long or punctuation-only query.
     """
     if len(text) > MAX_QUERY_CHARS:
         return []
-    runs = _runs(normalise(text))
+    normalised = normalise(text)
+    if thesaurus:
+        normalised = thesaurus.rewrite_query(normalised)
+    runs = _runs(normalised)
     segmented = _segment([run for kind, run in runs if kind == "han"], search_mode=False)
     terms: list[str] = []
     for kind, run in runs:
         _kept(next(segmented) if kind == "han" else ["".join(_SPLIT.split(run))], terms)
-    return list(dict.fromkeys(terms))[:MAX_QUERY_TERMS]
+    unique = list(dict.fromkeys(terms))
+    if not drop_single_han.get():
+        return unique[:MAX_QUERY_TERMS]
+    longer = [term for term in unique if not _is_single_han(term)]
+    return (longer or unique)[:MAX_QUERY_TERMS]
 
 
-def to_index_text(text: str) -> str:
+def to_index_text(text: str, *, thesaurus: "Thesaurus | None" = None) -> str:
     """The space-joined tokens stored in the pre-tokenised column."""
-    return " ".join(tokenize(text))
+    return " ".join(tokenize(text, thesaurus=thesaurus))
 
 
 def _postgres_query(terms: list[str], *, any_term: bool, prefix: bool) -> str:
@@ -162,13 +191,20 @@ def _sqlite_query(terms: list[str], *, any_term: bool, prefix: bool) -> str:
     return (" OR " if any_term else " ").join(quoted)
 
 
-def to_query(text: str, *, vendor: str, any_term: bool = False, prefix: bool = False) -> str:
+def to_query(
+    text: str,
+    *,
+    vendor: str,
+    any_term: bool = False,
+    prefix: bool = False,
+    thesaurus: "Thesaurus | None" = None,
+) -> str:
     """The backend's query for ``text``: a ``to_tsquery('simple', …)`` string or an FTS5 MATCH string.
 
     All terms must match unless ``any_term``; ``prefix`` lets the last term match as a prefix (for
     suggestions while typing). ``""`` when there is nothing to search for.
     """
-    terms = query_terms(text)
+    terms = query_terms(text, thesaurus=thesaurus)
     if not terms:
         return ""
     if vendor == "postgresql":

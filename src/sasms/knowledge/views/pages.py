@@ -40,7 +40,13 @@ def _search_context(request: HttpRequest, *, prefix: bool) -> dict[str, Any]:
             filters &= Q(component=data["component"])
     hits: list[ArticleHit] = []
     if query:
-        hits = search_articles(actor=actor, query=query, filters=filters, prefix=prefix)
+        hits = search_articles(
+            actor=actor,
+            query=query,
+            filters=filters,
+            prefix=prefix,
+            drafts_ranked=bool(form.cleaned_data.get("include_drafts")),
+        )
     elif filters:
         # A category or component without words: its live articles, most read first.
         browse = (
@@ -63,6 +69,7 @@ def _search_context(request: HttpRequest, *, prefix: bool) -> dict[str, Any]:
         "hits": page.object_list,
         "querystring": params.urlencode(),
         "is_editor": selectors.is_editor(actor),
+        "is_manager": selectors.is_manager(actor),
         "is_staff": selectors.is_staff_reader(actor),
     }
 

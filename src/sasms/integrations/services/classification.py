@@ -32,7 +32,7 @@ from sasms.integrations.choices import (
     ReviewStatus,
     TrainingTrigger,
 )
-from sasms.integrations.classifier import store, training
+from sasms.integrations.classifier import evaluation, store, training
 from sasms.integrations.classifier.predict import Prediction, classify, confidence_threshold
 from sasms.integrations.models import ClassificationReview, ClassifierModel
 from sasms.tickets import services as ticket_services
@@ -76,11 +76,21 @@ def _start_run(actor: User | None, trigger: str) -> ClassifierModel:
             raise Conflict(message, fields={"trigger": [message]}) from exc
 
 
+def eval_macro_f1(model: ClassifierModel) -> float | None:
+    """Mean macro-F1 of the three targets on the evaluation set, if the run measured it."""
+    targets = (model.report or {}).get("evaluation", {}).get("targets", {})
+    values = [targets[t]["macro_f1"] for t in TARGETS if t in targets]
+    return sum(values) / len(values) if len(values) == len(TARGETS) else None
+
+
 def _should_activate(model: ClassifierModel) -> bool:
     current = ClassifierModel.objects.filter(is_active=True).exclude(pk=model.pk).first()
     if current is None:
         return True
-    new, old = model.mean_macro_f1, current.mean_macro_f1
+    # Texts the models never saw judge them best; the held-out split only when one lacks them.
+    new, old = eval_macro_f1(model), eval_macro_f1(current)
+    if new is None or old is None:
+        new, old = model.mean_macro_f1, current.mean_macro_f1
     return old is None or (new is not None and new >= old - ACTIVATION_TOLERANCE)
 
 
@@ -112,6 +122,7 @@ def train_classifier(
     max_samples: int = training.DEFAULT_MAX_SAMPLES,
     min_samples: int | None = None,
     seed: int = training.DEFAULT_SEED,
+    base_examples: int = training.DEFAULT_BASE_EXAMPLES,
 ) -> ClassifierModel:
     """Train from the newest resolved requests, record the figures, and activate the new model
     unless the active one is clearly better. Returns the run's row: ``trained``, ``skipped``
@@ -122,9 +133,22 @@ def train_classifier(
         raise ServiceError(_("Unknown trigger."), fields={"trigger": [_("Unknown trigger.")]})
     if max_samples < 1:
         raise ServiceError(_("Must be positive."), fields={"max_samples": [_("Must be positive.")]})
+    if base_examples < 0:
+        message = _("Must not be negative.")
+        raise ServiceError(message, fields={"base_examples": [message]})
     model = _start_run(actor, trigger)
     try:
-        result = training.fit(training.load_samples(limit=max_samples), seed=seed, minimum=min_samples)
+        samples = training.load_samples(limit=max_samples)
+        if base_examples:
+            samples += training.base_examples(base_examples, seed=seed)
+        result = training.fit(samples, seed=seed, minimum=min_samples)
+        measured = (
+            evaluation.evaluate(
+                result.bundle, evaluation.load_eval_set(), threshold=confidence_threshold()
+            ).as_json()
+            if result.bundle is not None
+            else None
+        )
     except Exception as exc:  # recorded on the run; the active model keeps serving
         logger.exception("training classifier v%s failed", model.version)
         ClassifierModel.objects.filter(pk=model.pk).update(status=ModelStatus.FAILED, message=str(exc)[:2000])
@@ -151,7 +175,8 @@ def train_classifier(
             setattr(model, f"{target}_macro_f1", round(report.macro_f1, 4))
         model.report = {
             "targets": {target: report.as_json() for target, report in result.reports.items()},
-            "parameters": result.parameters,
+            "parameters": {**result.parameters, "base_examples": base_examples},
+            "evaluation": measured,
         }
         model.save()
         if _should_activate(model):
@@ -264,21 +289,27 @@ def classify_request(*, ticket_id: int) -> ClassificationReview | None:
         prediction = classify(ticket.title, ticket.description)
         if prediction is None:
             return None
-        changes: dict[str, str] = {}
         considered = ["category"]
-        if prediction.confident("category") and prediction.category != ticket.category:
-            changes["category"] = prediction.category
         # A component the intake adapter already named (from the BMC, the alert) is kept.
         if ticket.component in ("", ComponentArea.OTHER):
             considered.append("component")
-            if prediction.confident("component") and prediction.component != ticket.component:
-                changes["component"] = prediction.component
-        applied = list(changes)
-        if changes:
-            ticket = ticket_services.update_ticket(actor=None, ticket=ticket, **changes)
         if apply_priority() and ticket.is_open:
             considered.append("priority")
-            if prediction.confident("priority") and prediction.priority != ticket.priority:
+        # Applied only when every target considered is confident: a request with anything under
+        # review goes to triage whole, so nobody has to undo a half-applied guess.
+        needs_review = not all(prediction.confident(t) for t in considered)
+        applied: list[str] = []
+        if not needs_review:
+            changes = {
+                t: prediction.value(t)
+                for t in considered
+                if t != "priority" and prediction.value(t) != getattr(ticket, t)
+            }
+            if changes:
+                ticket = ticket_services.update_ticket(actor=None, ticket=ticket, **changes)
+                applied += list(changes)
+            # The text may raise the priority the entitlement gave, never lower it.
+            if "priority" in considered and prediction.priority < ticket.priority:
                 ticket_services.change_priority(
                     actor=None,
                     ticket=ticket,
@@ -286,7 +317,6 @@ def classify_request(*, ticket_id: int) -> ClassificationReview | None:
                     reason=_("Suggested by the auto-classification."),
                 )
                 applied.append("priority")
-        needs_review = not all(prediction.confident(t) for t in considered)
         review = ClassificationReview.objects.create(
             ticket=ticket,
             organisation_id=ticket.organisation_id,

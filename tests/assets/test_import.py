@@ -133,7 +133,7 @@ def test_components_import_is_idempotent(engineer: User, server_a: Server) -> No
         ["Dell", "ABC1234", "Disk", "DISK0", "ST4000", "Z1", "4 TB", "TN05"],
         ["Dell", "ABC1234", "dimm", "A1", "M393A4K40EB3", "", "64 GB", ""],
         ["Dell", "NOPE", "fan", "FAN1", "", "", "", ""],
-        ["Dell", "ABC1234", "gpu", "GPU1", "", "", "", ""],
+        ["Dell", "ABC1234", "fpga", "FPGA1", "", "", "", ""],  # not a component type
     ]
     job = _run(engineer, _csv(rows, header), kind="components", skip=True)
     assert (job.status, job.created_count, job.error_rows) == ("done", 2, 2)

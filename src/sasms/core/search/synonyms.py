@@ -181,6 +181,7 @@ class Thesaurus:
 
     def expand_document(self, normalised_text: str) -> str:
         """The text with each term followed by its canonical token (the term's own words stay)."""
+        emitted: set[str] = set()
         pieces: list[str] = []
         last = 0
         for match in self.matches(normalised_text):
@@ -190,7 +191,11 @@ class Thesaurus:
                 continue
             pieces.append(normalised_text[last:end])
             inside = self.contained.get(_GAP.sub("", normalised_text[match.start : match.end]), ())
-            pieces.append(" " + " ".join((match.token, *inside)) + " ")
+            # Each token once per text: a bilingual title (电源冗余丢失 PSU redundancy lost) names
+            # every concept twice and would otherwise outrank one that names it once.
+            fresh = [t for t in (match.token, *inside) if t not in emitted]
+            emitted.update(fresh)
+            pieces.append(" " + " ".join(fresh) + " " if fresh else " ")
             last = end
         pieces.append(normalised_text[last:])
         return "".join(pieces)
@@ -208,6 +213,17 @@ class Thesaurus:
             last = _word_end(normalised_text, match.end)
         pieces.append(normalised_text[last:])
         return "".join(pieces)
+
+    def query_spans(self, normalised_text: str) -> dict[str, list[str]]:
+        """The text of the query each canonical token stands for (as :meth:`rewrite_query` reads it)."""
+        spans: dict[str, list[str]] = {}
+        last = 0
+        for match in self.matches(normalised_text):
+            if match.start < last:
+                continue
+            spans.setdefault(match.token, []).append(normalised_text[match.start : match.end])
+            last = _word_end(normalised_text, match.end)
+        return spans
 
     def spellings(self, token: str) -> list[str]:
         """Every term of the canonical token's group (for highlighting what a query matched)."""

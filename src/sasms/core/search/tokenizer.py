@@ -174,21 +174,62 @@ def to_index_text(text: str, *, thesaurus: "Thesaurus | None" = None) -> str:
     return " ".join(tokenize(text, thesaurus=thesaurus))
 
 
-def _postgres_query(terms: list[str], *, any_term: bool, prefix: bool) -> str:
+def literal_words(text: str, thesaurus: "Thesaurus") -> dict[str, str]:
+    """For a canonical query term, the one word the query wrote it as (硬盘 for syndisk), if one.
+
+    The query asks for "the canonical token or that word": every document with the word has the
+    token too, so nothing more is found, but a document with the very word the searcher typed
+    ranks above one that only has a synonym, and documents indexed before the dictionary had the
+    term are still found by it.
+    """
+    found: dict[str, str] = {}
+    for token, spans in thesaurus.query_spans(normalise(text)).items():
+        # Only a span that is one whole word: 开不了机 is not the word 不了, nor "raid 卡" raid.
+        words = {"".join(_SPLIT.split(span)) for span in spans}
+        if len(words) == 1:
+            (word,) = words
+            if query_terms(word) == [word]:
+                found[token] = word
+    return found
+
+
+def _postgres_query(
+    terms: list[str],
+    *,
+    any_term: bool,
+    prefix: bool,
+    literal: dict[str, str] | None = None,
+    complete: frozenset[str] = frozenset(),
+) -> str:
     # Every term quoted as a tsquery literal: quotes doubled, backslashes escaped. Terms are letters
     # and digits already, so this is a second fence, not the only one.
-    quoted = ["'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms]
-    if prefix:
+    def quote(t: str) -> str:
+        return "'" + t.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    literal = literal or {}
+    quoted = [f"({quote(t)} | {quote(literal[t])})" if t in literal else quote(t) for t in terms]
+    if prefix and terms[-1] not in complete:
         quoted[-1] += ":*"
     return (" | " if any_term else " & ").join(quoted)
 
 
-def _sqlite_query(terms: list[str], *, any_term: bool, prefix: bool) -> str:
+def _sqlite_query(
+    terms: list[str],
+    *,
+    any_term: bool,
+    prefix: bool,
+    literal: dict[str, str] | None = None,
+    complete: frozenset[str] = frozenset(),
+) -> str:
     # FTS5 strings in double quotes are never read as NEAR, AND, OR, NOT, *, ^ or column filters.
-    quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
-    if prefix:
+    def quote(t: str) -> str:
+        return '"' + t.replace('"', '""') + '"'
+
+    literal = literal or {}
+    quoted = [f"({quote(t)} OR {quote(literal[t])})" if t in literal else quote(t) for t in terms]
+    if prefix and terms[-1] not in complete:
         quoted[-1] += "*"
-    return (" OR " if any_term else " ").join(quoted)
+    return (" OR " if any_term else " AND " if literal else " ").join(quoted)
 
 
 def to_query(
@@ -207,8 +248,12 @@ def to_query(
     terms = query_terms(text, thesaurus=thesaurus)
     if not terms:
         return ""
+    literal = literal_words(text, thesaurus) if thesaurus else {}
+    literal = {token: word for token, word in literal.items() if token in terms and word not in terms}
+    # A dictionary term is a whole word already: as a prefix, synraid would also be synraidcard.
+    complete = frozenset(t for t in terms if thesaurus and thesaurus.spellings(t))
     if vendor == "postgresql":
-        return _postgres_query(terms, any_term=any_term, prefix=prefix)
+        return _postgres_query(terms, any_term=any_term, prefix=prefix, literal=literal, complete=complete)
     if vendor == "sqlite":
-        return _sqlite_query(terms, any_term=any_term, prefix=prefix)
+        return _sqlite_query(terms, any_term=any_term, prefix=prefix, literal=literal, complete=complete)
     raise ValueError(f"no search backend for database vendor {vendor!r}")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sasms.core.errors import NotFound, ServiceError
 from sasms.core.forms import add_service_error
 from sasms.knowledge import selectors, services
+from sasms.knowledge.answer import answer_for
 from sasms.knowledge.forms import FeedbackForm, SearchForm, WorkflowForm
 from sasms.knowledge.markdown import diff_html, render_markdown
 from sasms.knowledge.search import ArticleHit, highlighted, hit_queryset, search_articles
@@ -57,6 +58,7 @@ def _search_context(request: HttpRequest, *, prefix: bool) -> dict[str, Any]:
         )
         hits = [ArticleHit(a, conditional_escape(a.shown_title), SafeString(""), 0.0, False) for a in browse]  # type: ignore[attr-defined]
     page = Paginator(hits, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    answer = answer_for(hits, question=query) if query and page.number == 1 else None
     if query:  # only the page shown is highlighted
         page.object_list = highlighted(list(page.object_list), query=query)
     params = request.GET.copy()
@@ -68,6 +70,7 @@ def _search_context(request: HttpRequest, *, prefix: bool) -> dict[str, Any]:
         "page": page,
         "hits": page.object_list,
         "querystring": params.urlencode(),
+        "answer": answer,
         "is_editor": selectors.is_editor(actor),
         "is_manager": selectors.is_manager(actor),
         "is_staff": selectors.is_staff_reader(actor),

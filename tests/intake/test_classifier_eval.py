@@ -106,7 +106,8 @@ def test_missing_a_p1_costs_more_than_over_reacting() -> None:
 
 @pytest.mark.django_db
 def test_the_command_prints_the_evaluation_report(capsys: pytest.CaptureFixture[str]) -> None:
-    call_command("train_classifier", "--base-examples", "800", "--min-samples", "100")
+    # No resolved requests yet: with no minimum the built-in examples alone make the model.
+    call_command("train_classifier", "--base-examples", "800", "--min-samples", "0")
     out = capsys.readouterr().out
     assert "Evaluation set: 440 texts never trained on" in out
     assert "Applied automatically:" in out

@@ -63,10 +63,11 @@ def test_the_command_trains_from_resolved_requests_and_prints_the_figures(
     closed_tickets: Callable[..., int], capsys: pytest.CaptureFixture[str]
 ) -> None:
     closed_tickets(900)
-    call_command("train_classifier", "--min-samples", "100")
+    call_command("train_classifier", "--min-samples", "100", "--base-examples", "0")
     out = capsys.readouterr().out
     assert "Classifier v1: 900 samples (720 training, 180 held out)" in out
-    lines = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.split()}
+    held_out = out.split("Evaluation set")[0]
+    lines = {line.split()[0]: line.split()[1:] for line in held_out.splitlines() if line.split()}
     for target in ("category", "component", "priority"):
         accuracy, macro_f1 = (float(v) for v in lines[target])
         assert accuracy > SANE_MACRO_F1
@@ -114,7 +115,9 @@ def test_a_worse_model_is_kept_inactive_and_can_be_activated_by_a_manager(
     )
     closed_tickets(300)
     # Much label noise: the new model is clearly worse than a perfect one.
-    new = services.train_classifier(actor=manager, trigger=TrainingTrigger.BUTTON, min_samples=100)
+    new = services.train_classifier(
+        actor=manager, trigger=TrainingTrigger.BUTTON, min_samples=100, base_examples=0
+    )
     assert new.status == ModelStatus.TRAINED
     assert not new.is_active
     assert "Kept the active model" in new.message

@@ -21,7 +21,8 @@ CUES: dict[str, str] = {
     "c_psu": r"电源|电原|\bpsu|power ?supply|powersupply|ac lost|input lost",
     "c_fan": r"风扇|\bfan|\bfna\b|转速|\brpm\b|噪音|loud|thermal|过热|overheat|温度|temp",
     "c_mainboard": r"主板|mainboard|motherboard|system ?board|cmos|开不了机|无法开机|无法上电|起不来了|won'?t (power|start|turn)|will not power|dead server|no post|不能开机|开机没反应|没反应",
-    "c_raid": r"raid|阵列|陣列|controller|控制器|bbu|perc|smart array|megaraid|megacli|write.?through|直写|foreign config|cache module|rebuild|hot spare|热备|virtual disk|虚拟磁盘|logical drive",
+    # "RAID 5 degraded" is what a failed disk does to the array: no controller word then.
+    "c_raid": r"raid(?!\s?(?:降级|degraded|\d))|阵列|陣列|controller|控制器|bbu|perc|smart array|megaraid|megacli|write.?through|直写|foreign config|cache module|rebuild|hot spare|热备|virtual disk|虚拟磁盘|logical drive",
     "c_nic": r"网卡|网口|網卡|\bnic\b|eth\d|ens\d|port \d|\blink\b|光模块|sfp|transceiver|bond|lacp|rdma|roce|mellanox|adapter|万兆|10g|25g|1g\b",
     "c_cpu": r"\bcpu|处理器|processor|ierr|mce|machine check|xeon|hyper-?threading|降频|throttl|\d{4} 换成",
     "c_bmc": r"\bbmc|idrac|\bilo\b|ipmi|带外|管理口|redfish|snmp|ahs|sensor|传感器",
@@ -55,7 +56,7 @@ def hits(text: str) -> dict[str, int]:
     return {name: len(pattern.findall(text)) for name, pattern in _PATTERNS}
 
 
-class CueFeatures(BaseEstimator, TransformerMixin):  # type: ignore[misc]
+class CueFeatures(BaseEstimator, TransformerMixin):
     """Cue counts as features, dampened (log) so one repeated word does not dominate."""
 
     def fit(self, documents: Any, y: Any = None) -> "CueFeatures":

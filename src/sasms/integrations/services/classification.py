@@ -139,7 +139,10 @@ def train_classifier(
     model = _start_run(actor, trigger)
     try:
         samples = training.load_samples(limit=max_samples)
-        if base_examples:
+        # The built-in examples widen what is learnt; the classifier still waits for enough of
+        # the deployment's own resolved requests before it switches on.
+        enough = len(samples) >= (training.min_samples() if min_samples is None else min_samples)
+        if base_examples and enough:
             samples += training.base_examples(base_examples, seed=seed)
         result = training.fit(samples, seed=seed, minimum=min_samples)
         measured = (

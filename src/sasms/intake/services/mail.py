@@ -8,10 +8,10 @@ bytes are kept under private storage first, so a message that fails is never los
 
 Routing, in order: unreadable → triage; our own mail coming back, auto-replies → recorded and ignored;
 bounces → never a request, but filed under the request they refer to (with an internal note) and, for a
-permanent failure of mail we sent, the failed address marked as bouncing on its contacts; a reply (SR number in the subject, or In-Reply-To/References naming a
-message of a request) → a comment, if the sender belongs to that request; otherwise a new request
-for the sender's organisation (contact matched by address), or triage when the sender is unknown or
-known at several customers.
+permanent failure of mail we sent, the failed address marked as bouncing on its contacts; a reply (SR
+number in the subject, or In-Reply-To/References naming a message of a request) → a comment, if the
+sender belongs to that request; otherwise a new request for the sender's organisation (contact matched
+by address), or triage when the sender is unknown or known at several customers.
 """
 
 import contextlib

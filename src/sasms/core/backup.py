@@ -26,7 +26,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
 FORMAT_VERSION = 1
 
@@ -50,10 +50,10 @@ def _pg_env() -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
-def _tables() -> list[type[models.Model]]:
+def _tables(using: str = DEFAULT_DB_ALIAS) -> list[type[models.Model]]:
     """Every concrete table of the project, auto-created many-to-many tables included."""
     seen: dict[str, type[models.Model]] = {}
-    existing = set(connection.introspection.table_names())
+    existing = set(connections[using].introspection.table_names())
     for model in apps.get_models(include_auto_created=True):
         if model._meta.proxy or not model._meta.managed or model._meta.db_table not in existing:
             continue
@@ -73,14 +73,15 @@ def _canonical(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def table_checksums() -> dict[str, dict[str, Any]]:
+def table_checksums(using: str = DEFAULT_DB_ALIAS) -> dict[str, dict[str, Any]]:
     """``{table: {"rows": n, "sha256": hex}}`` over every row, the same on both engines."""
     result: dict[str, dict[str, Any]] = {}
-    for model in _tables():
+    for model in _tables(using):
         columns = [f.attname for f in model._meta.concrete_fields]
         digest = hashlib.sha256()
         rows = 0
-        for row in model._base_manager.order_by("pk").values_list(*columns).iterator(chunk_size=5000):
+        rows_in_order = model._base_manager.using(using).order_by("pk").values_list(*columns)
+        for row in rows_in_order.iterator(chunk_size=5000):
             digest.update(("\x1f".join(_canonical(v) for v in row) + "\x1e").encode())
             rows += 1
         result[model._meta.db_table] = {"rows": rows, "sha256": digest.hexdigest()}
@@ -135,8 +136,21 @@ def _sqlite_copy(dump: Path) -> None:
     source = connection.connection
     target = sqlite3.connect(dump)
     with target:
-        source.backup(target)
+        source.backup(target)  # one step: the copy is one consistent state of the database
     target.close()
+
+
+def _sqlite_checksums(dump: Path) -> dict[str, dict[str, Any]]:
+    """The manifest of the copy itself, read through a connection of its own."""
+    alias = "sasms_backup_copy"
+    default = connections[DEFAULT_DB_ALIAS]
+    wrapper = type(default)({**default.settings_dict, "NAME": str(dump)}, alias)
+    connections[alias] = wrapper
+    try:
+        return table_checksums(using=alias)
+    finally:
+        wrapper.close()
+        del connections[alias]
 
 
 def _snapshot(dump: Path) -> dict[str, dict[str, Any]]:
@@ -144,22 +158,21 @@ def _snapshot(dump: Path) -> dict[str, dict[str, Any]]:
 
     PostgreSQL: one REPEATABLE READ transaction exports its snapshot and ``pg_dump --snapshot``
     reads that same snapshot, so the manifest's counts are exactly the dump's rows. SQLite: the
-    transaction is IMMEDIATE (see the settings), so writers wait until the copy is taken.
+    online copy is taken first and the manifest is counted from the copy.
     """
     if connection.in_atomic_block:
         raise ValueError("a backup must run outside a transaction: it opens its own snapshot")
+    if connection.vendor != "postgresql":
+        _sqlite_copy(dump)
+        return _sqlite_checksums(dump)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # First statement of the transaction: the isolation level cannot change later.
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                cursor.execute("SELECT pg_export_snapshot()")
-                snapshot = str(cursor.fetchone()[0])
-            checksums = table_checksums()
-            _pg_dump(dump, snapshot)
-        else:
-            checksums = table_checksums()
-            _sqlite_copy(dump)
+        with connection.cursor() as cursor:
+            # First statement of the transaction: the isolation level cannot change later.
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = str(cursor.fetchone()[0])
+        checksums = table_checksums()
+        _pg_dump(dump, snapshot)
     return checksums
 
 

@@ -18,6 +18,7 @@ from sasms.accounts.models import Organisation, OrganisationKind, Team, User
 from sasms.accounts.roles import STAFF_ROLES, Capability
 from sasms.analytics.kpis import KpiFilter
 from sasms.assets.models import ServerModel, Vendor
+from sasms.core.parsing import is_ascii_digits
 from sasms.sla.models import ClockKind
 from sasms.tickets.choices import Category, ComponentArea, Priority
 
@@ -82,7 +83,7 @@ class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         if value in self.empty_values:
             return None
         text = str(value).strip()
-        if not text.isdigit() or int(text) > MAX_ID:
+        if not is_ascii_digits(text) or int(text) > MAX_ID:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(text)
 
@@ -224,9 +225,9 @@ class DrilldownForm(DashboardFilterForm):
         if not bucket or bucket in dict(BUCKET_CHOICES):
             return bucket
         by, _sep, key = bucket.partition(":")
-        valid = (by in ("vendor", "model") and (key == "" or (key.isdigit() and int(key) <= MAX_ID))) or (
-            by == "component" and key in ("", *ComponentArea.values)
-        )
+        valid = (
+            by in ("vendor", "model") and (key == "" or (is_ascii_digits(key) and int(key) <= MAX_ID))
+        ) or (by == "component" and key in ("", *ComponentArea.values))
         if not valid:
             raise forms.ValidationError(_("Unknown group."), code="invalid")
         return bucket

@@ -26,6 +26,7 @@ from sasms.assets.models import (
     Vendor,
 )
 from sasms.assets.selectors import EXPIRING_DAYS, add_months, server_models_visible_to, sites_visible_to
+from sasms.core.parsing import parse_id
 from sasms.core.tenancy import scope_to_actor
 
 WARRANTY_CHOICES = [
@@ -132,8 +133,9 @@ class ScopedChoicesMixin:
             sites = sites_visible_to(actor=actor) if actor else Site.objects.none()
             # With a customer chosen, only its sites: a fleet-wide list would be thousands of options.
             organisation = (getattr(self, "data", None) or {}).get("organisation")
-            if organisation and str(organisation).isdigit():
-                sites = sites.filter(organisation_id=int(organisation))
+            organisation_id = parse_id(organisation)
+            if organisation_id is not None:
+                sites = sites.filter(organisation_id=organisation_id)
             self.filters["site"].queryset = sites
         if "model" in self.filters:
             self.filters["model"].queryset = (

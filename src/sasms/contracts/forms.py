@@ -8,7 +8,7 @@ from sasms.accounts.models import OrganisationKind, User
 from sasms.accounts.selectors import organisations_visible_to
 from sasms.assets.models import Server
 from sasms.contracts.models import Contract, ContractStatus, Priority, ServiceProduct, ServiceTarget
-from sasms.contracts.services import DOCUMENT_EXTENSIONS, TARGET_FIELDS
+from sasms.contracts.services import DOCUMENT_EXTENSIONS, MAX_TARGET_MINUTES, TARGET_FIELDS
 
 
 def _target_label(name: str) -> str:
@@ -48,6 +48,7 @@ class ProductForm(forms.ModelForm[ServiceProduct]):
                     label=f"{priority} · {_target_label(name)}",
                     required=False,
                     min_value=1,
+                    max_value=MAX_TARGET_MINUTES,
                     initial=getattr(target, name) if target else None,
                 )
 

@@ -58,6 +58,9 @@ TARGET_FIELDS = (
     "onsite_minutes",
     "resolution_minutes",
 )
+# One year of wall-clock minutes: longer than any service target, and far inside both the column's
+# integer range and the date arithmetic that turns a target into a due time.
+MAX_TARGET_MINUTES = 366 * 24 * 60
 CONTRACT_FIELDS = (
     "number",
     "organisation",
@@ -116,6 +119,10 @@ def _set_targets(product: ServiceProduct, targets: dict[str, dict[str, int | Non
                 errors[f"targets.{priority}.{name}"] = [_("Unknown field.")]
             elif value is not None and (not isinstance(value, int) or value <= 0):
                 errors[f"targets.{priority}.{name}"] = [_("Enter a whole number of minutes above 0.")]
+            elif value is not None and value > MAX_TARGET_MINUTES:
+                errors[f"targets.{priority}.{name}"] = [
+                    _("A target may be at most %(max)d minutes (one year).") % {"max": MAX_TARGET_MINUTES}
+                ]
     if errors:
         raise ServiceError(_("Please correct the errors below."), fields=errors)
     diff: dict[str, Any] = {}

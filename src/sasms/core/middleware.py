@@ -1,11 +1,13 @@
 import ipaddress
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 from sasms.core.context import Origin, acting_from
+from sasms.core.text import clean_submitted
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -33,6 +35,37 @@ def client_ip(request: HttpRequest) -> str | None:
 def ratelimit_key_ip(request: HttpRequest) -> str:
     """django-ratelimit's client address (RATELIMIT_IP_META_KEY): the same one the audit records."""
     return client_ip(request) or ""
+
+
+def _cleaned(data: QueryDict) -> Any:
+    cleaned = clean_submitted(data)
+    if cleaned is not data:
+        cleaned._mutable = False  # as Django hands it over: views must copy before changing it
+    return cleaned
+
+
+class CleanInputMiddleware:
+    """Drops NUL and other control characters from query strings and form posts.
+
+    They mean nothing in a search box, a filter or a name, and PostgreSQL refuses NUL in any text,
+    so a view that reads ``request.GET`` or ``request.POST`` directly would answer 500. Views
+    exempt from CSRF (machine endpoints that read the raw body) keep their body unread.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.GET = _cleaned(request.GET)
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> None:
+        if request.method != "POST" or getattr(view_func, "csrf_exempt", False):
+            return
+        # The CSRF check reads the form just the same; the files stay as they were uploaded.
+        request.POST = _cleaned(request.POST)
 
 
 class RequestContextMiddleware:

@@ -14,6 +14,8 @@ import hashlib
 import hmac
 from urllib.parse import quote_plus
 
+from sasms.core.parsing import is_ascii_digits
+
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     """The ``sign`` query value, already URL-encoded."""
@@ -34,6 +36,6 @@ def webhook_signature(secret: str, timestamp: int, body: bytes) -> str:
 
 def verify_webhook_signature(secret: str, timestamp: str, body: bytes, header: str) -> bool:
     """What a receiver does (documented in the webhook page's help, used by the tests)."""
-    if not timestamp.isdigit():
+    if not is_ascii_digits(timestamp):
         return False
     return hmac.compare_digest(webhook_signature(secret, int(timestamp), body), header)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from sasms.accounts.models import User
 from sasms.assets.models import Server
 from sasms.assets.selectors import servers_visible_to
+from sasms.core.parsing import parse_id
 from sasms.core.search.tokenizer import MAX_QUERY_CHARS
 from sasms.knowledge.models import Article
 from sasms.knowledge.search import ArticleHit, highlighted, search_articles
@@ -49,8 +50,9 @@ def find_server(*, actor: Actor, value: str) -> Server | None:
     if not value:
         return None
     servers = servers_visible_to(actor=actor)
-    if value.isdigit():
-        found = servers.filter(pk=int(value)).first()
+    server_id = parse_id(value)
+    if server_id is not None:
+        found = servers.filter(pk=server_id).first()
         if found is not None:
             return found
     matches = list(

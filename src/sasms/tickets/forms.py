@@ -7,6 +7,7 @@ from sasms.accounts.forms import ContactChoiceField
 from sasms.accounts.models import Contact, Organisation, Team, User
 from sasms.accounts.roles import STAFF_ROLES
 from sasms.core.forms import CleanTextMixin
+from sasms.core.parsing import parse_id
 from sasms.tickets.choices import (
     Category,
     Channel,
@@ -153,4 +154,4 @@ class BulkForm(forms.Form):
     def ticket_ids(self) -> list[int]:
         """The checked rows (``ticket`` repeated), at most 500 at a time."""
         values = self.data.getlist("ticket") if hasattr(self.data, "getlist") else []
-        return [int(v) for v in values if str(v).isdigit()][:500]
+        return [pk for pk in (parse_id(v) for v in values) if pk is not None][:500]

@@ -16,6 +16,7 @@ from sasms.contracts.models import (
     ServiceProduct,
     ServiceTarget,
 )
+from sasms.contracts.services import MAX_TARGET_MINUTES
 from sasms.core.api.serializers import StrictInputSerializer
 
 
@@ -73,11 +74,21 @@ class ProductOutput(serializers.ModelSerializer[ServiceProduct]):
 
 
 class TargetInput(StrictInputSerializer):
-    response_minutes = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    dispatch_minutes = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    update_minutes = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    onsite_minutes = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    resolution_minutes = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    response_minutes = serializers.IntegerField(
+        min_value=1, max_value=MAX_TARGET_MINUTES, required=False, allow_null=True
+    )
+    dispatch_minutes = serializers.IntegerField(
+        min_value=1, max_value=MAX_TARGET_MINUTES, required=False, allow_null=True
+    )
+    update_minutes = serializers.IntegerField(
+        min_value=1, max_value=MAX_TARGET_MINUTES, required=False, allow_null=True
+    )
+    onsite_minutes = serializers.IntegerField(
+        min_value=1, max_value=MAX_TARGET_MINUTES, required=False, allow_null=True
+    )
+    resolution_minutes = serializers.IntegerField(
+        min_value=1, max_value=MAX_TARGET_MINUTES, required=False, allow_null=True
+    )
 
 
 class TargetsInput(StrictInputSerializer):

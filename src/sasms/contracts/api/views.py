@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,7 +23,9 @@ from sasms.contracts.api import serializers as s
 from sasms.contracts.entitlement import entitlement_for, rule_of
 from sasms.contracts.filtersets import ContractApiFilterSet, ProductFilterSet
 from sasms.contracts.models import Contract, ServiceProduct
+from sasms.core.api.parsers import JSONParser
 from sasms.core.errors import NotFound, ServiceError
+from sasms.core.parsing import parse_id
 from sasms.core.tenancy import scope_to_actor
 
 
@@ -229,12 +231,12 @@ class EntitlementViewSet(viewsets.ViewSet):
         summary="Entitlement of one server",
     )
     def list(self, request: Request, version: str = "v1") -> Response:
-        raw_server = request.query_params.get("server", "")
-        if not raw_server.isdigit():
+        server_id = parse_id(request.query_params.get("server", ""))
+        if server_id is None:
             message = _("Give the server id, e.g. ?server=42.")
             raise ServiceError(message, fields={"server": [message]})
         try:
-            server = access_server(actor=request.user, server_id=int(raw_server))
+            server = access_server(actor=request.user, server_id=server_id)
         except NotFound as exc:
             raise _named("server", exc) from exc
         at = None

@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sasms.accounts.models import Contact, User
+from sasms.core.api.parsers import JSONParser
 from sasms.core.errors import NotFound
 from sasms.field import selectors, services
 from sasms.field.api import serializers as s

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sasms.core.errors import NotFound, ServiceError
 from sasms.core.forms import add_service_error
+from sasms.core.parsing import is_ascii_digits
 from sasms.knowledge import selectors, services
 from sasms.knowledge.answer import answer_for
 from sasms.knowledge.forms import FeedbackForm, SearchForm, WorkflowForm
@@ -109,7 +110,9 @@ def article_view(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.access_article(actor=actor, article_id=pk)
     number = request.GET.get("version", "")
     version = selectors.shown_version(
-        actor=actor, article=article, number=int(number) if number.isdigit() and len(number) < 9 else None
+        actor=actor,
+        article=article,
+        number=int(number) if is_ascii_digits(number) and len(number) < 9 else None,
     )
     is_live = version.pk == article.live_version_id
     if is_live and not request.htmx:  # type: ignore[attr-defined]
@@ -195,7 +198,7 @@ def history_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _version_number(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 9 else default
+    return int(value) if value and is_ascii_digits(value) and len(value) < 9 else default
 
 
 @login_required

@@ -18,6 +18,7 @@ from sasms.accounts.models import User
 from sasms.assets.models import Vendor
 from sasms.core.errors import ServiceError
 from sasms.core.lists import Column, attr
+from sasms.core.parsing import parse_id
 from sasms.parts import selectors, services
 from sasms.parts.access import require_clerk
 from sasms.parts.choices import RMA_NEXT, RmaStatus
@@ -344,8 +345,9 @@ def rma_board_view(request: HttpRequest) -> HttpResponse:
     actor = reader(request)
     cases = selectors.rma_ageing(actor=actor)
     vendor = request.GET.get("vendor", "")
-    if vendor.isdigit():
-        cases = cases.filter(vendor_id=int(vendor))
+    vendor_id = parse_id(vendor)
+    if vendor_id is not None:
+        cases = cases.filter(vendor_id=vendor_id)
     counts = dict(cases.order_by().values_list("status").annotate(n=Count("id")))
     now = timezone.now()
     columns = []

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from sasms.accounts.models import Contact, Organisation
 from sasms.core.errors import ServiceError
 from sasms.core.forms import add_service_error
+from sasms.core.parsing import parse_id
 from sasms.tickets import selectors, services
 from sasms.tickets.forms import IntakeForm
 from sasms.tickets.search import similar_resolved
@@ -21,9 +22,10 @@ from sasms.tickets.views.common import staff_actor
 
 
 def _organisation(value: str | None) -> Organisation | None:
-    if not value or not str(value).isdigit():
+    organisation_id = parse_id(value)
+    if organisation_id is None:
         return None
-    return Organisation.objects.filter(pk=int(value)).first()
+    return Organisation.objects.filter(pk=organisation_id).first()
 
 
 @login_required
@@ -31,9 +33,9 @@ def intake_view(request: HttpRequest) -> HttpResponse:
     actor = staff_actor(request)
     initial: dict[str, Any] = {}
     caller = None
-    requester_id = request.GET.get("requester", "")
-    if requester_id.isdigit():
-        caller = Contact.objects.select_related("organisation").filter(pk=int(requester_id)).first()
+    requester_id = parse_id(request.GET.get("requester"))
+    if requester_id is not None:
+        caller = Contact.objects.select_related("organisation").filter(pk=requester_id).first()
         if caller is not None:
             initial.update(organisation=caller.organisation_id, requester=caller.pk)
     form = IntakeForm(request.POST or None, initial=initial)

@@ -30,12 +30,46 @@ VAR_DIR = Path(
     env.str("SASMS_VAR_DIR", default="") or var_dir_for(env.str("DATABASE_URL", default=""), BASE_DIR / "var")
 )
 
-# The embedded default has a fixed development key so that a fresh checkout runs with nothing set;
-# production refuses to start without a real one.
+# The key embedded installations used before each generated its own. It is public, so nothing is
+# signed with it any more; credentials stored under it can still be decrypted (sasms.core.secrets)
+# until `sasms rotate_secrets` re-encrypts them.
+SASMS_LEGACY_SECRET_KEY = "embedded-only-key-change-me-in-production-0123456789"
+
+
+def _installation_secret_key(var_dir: Path) -> str:
+    """The installation's own random key, made on first run and kept in ``var/secret_key``.
+
+    Written to a private temporary file and linked into place, so two processes starting together
+    agree on one key and neither ever reads a half-written file.
+    """
+    path = var_dir / "secret_key"
+    if not path.exists():
+        import contextlib
+        import os
+        import secrets
+        import tempfile
+
+        var_dir.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=var_dir, prefix=".secret_key.")
+        try:
+            with os.fdopen(descriptor, "w") as handle:  # mkstemp makes it readable by the owner only
+                handle.write(secrets.token_urlsafe(50))
+            # If another process was first, its key is the installation's.
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    key = path.read_text().strip()
+    if len(key) < 50:
+        raise RuntimeError(f"{path} holds no usable secret key; delete it to make a new one")
+    return key
+
+
+# Production refuses to start without SASMS_SECRET_KEY; an embedded installation makes its own.
 if PRODUCTION:
     SECRET_KEY: str = env.str("SASMS_SECRET_KEY")
 else:
-    SECRET_KEY = env.str("SASMS_SECRET_KEY", default="embedded-only-key-change-me-in-production-0123456789")
+    SECRET_KEY = env.str("SASMS_SECRET_KEY", default="") or _installation_secret_key(VAR_DIR)
 
 DEBUG: bool = env.bool("SASMS_DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("SASMS_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
@@ -82,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "sasms.core.middleware.CleanInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -335,6 +370,11 @@ REST_FRAMEWORK = {
         "sasms.accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "sasms.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "sasms.core.api.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

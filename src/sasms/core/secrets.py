@@ -4,7 +4,8 @@ secrets): Fernet tokens under a list of keys, newest first.
 ``SASMS_SECRET_KEYS`` (setting or environment variable, comma-separated urlsafe-base64 Fernet keys)
 names the keys; the first encrypts, every one decrypts, so a new key is added in front and
 ``sasms rotate_secrets`` re-encrypts every stored secret with it before the old key is dropped.
-Without the setting (the embedded default) one key is derived from ``SECRET_KEY``. Every model
+Without the setting (the embedded default) the key is derived from ``SECRET_KEY``, and one from
+the key embedded installations once shared still decrypts what was stored under it. Every model
 field holding such a token is named ``*_encrypted``; that is how the rotation finds them all.
 """
 
@@ -31,12 +32,22 @@ def configured_keys() -> tuple[str, ...]:
     return tuple(k.strip() for k in value if k and k.strip())
 
 
+def _derived_key(secret_key: str) -> str:
+    digest = hashlib.sha256(b"sasms-secrets:" + secret_key.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
 def _configured_keys() -> tuple[str, ...]:
     keys = configured_keys()
     if keys:
         return keys
-    digest = hashlib.sha256(b"sasms-secrets:" + settings.SECRET_KEY.encode()).digest()
-    return (base64.urlsafe_b64encode(digest).decode(),)
+    derived = _derived_key(settings.SECRET_KEY)
+    legacy = getattr(settings, "SASMS_LEGACY_SECRET_KEY", "")
+    if not legacy or legacy == settings.SECRET_KEY:
+        return (derived,)
+    # Credentials an embedded installation stored under the old shared key stay readable; new
+    # ones, and every one `sasms rotate_secrets` touches, use the installation's own key.
+    return (derived, _derived_key(legacy))
 
 
 @lru_cache(maxsize=4)

@@ -30,6 +30,7 @@ def test_qbr_figures_of_the_quarter(quarter: Quarter) -> None:
         "Software": 1,
         "Network": 1,
         "Performance": 0,
+        "Consultation": 0,
         "Other": 0,
     }
     assert {b.label: b.value for b in data.by_priority} == {

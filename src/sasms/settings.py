@@ -135,7 +135,9 @@ WSGI_APPLICATION = "sasms.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's backend, timing renders for the Server-Timing header (sasms.ops.timing).
+        "BACKEND": "sasms.ops.timing.TimedDjangoTemplates",
+        "NAME": "django",
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

@@ -35,14 +35,14 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
 from sasms.assets.models import Server, ServerStatus
 from sasms.contracts.models import Contract, ContractStatus, Priority, ServiceProduct
+from sasms.core.zones import day_in, zone_named
 
 Source = Literal["contract", "warranty", "none"]
 Reason = Literal[
@@ -97,21 +97,6 @@ def server_time_zone(server: Server) -> ZoneInfo:
     """The site's time zone, else the owner's; an unknown name falls back to the default zone."""
     name = server.site.time_zone if server.site_id and server.site else server.organisation.time_zone
     return zone_named(name)
-
-
-def zone_named(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(timezone.get_default_timezone_name())
-
-
-def day_in(zone: ZoneInfo, at: datetime.datetime | None = None) -> datetime.date:
-    """The calendar day of ``at`` (now by default) in ``zone``; naive instants are read as UTC."""
-    instant = at or timezone.now()
-    if timezone.is_naive(instant):
-        instant = timezone.make_aware(instant, datetime.UTC)
-    return instant.astimezone(zone).date()
 
 
 def local_day(server: Server, at: datetime.datetime | None = None) -> datetime.date:

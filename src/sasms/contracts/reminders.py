@@ -9,7 +9,7 @@ threshold reached is sent (no burst of stale 90- and 60-day mails for a contract
 import datetime
 import logging
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,16 +24,14 @@ from sasms.accounts.selectors import languages_by_address
 from sasms.contracts.models import Contract, ContractStatus, RenewalReminder
 from sasms.core.audit import record_audit
 from sasms.core.outbox import enqueue_email
+from sasms.core.zones import zone_named
 
 logger = logging.getLogger(__name__)
 THRESHOLDS = (90, 60, 30)
 
 
 def organisation_zone(organisation: Organisation) -> ZoneInfo:
-    try:
-        return ZoneInfo(organisation.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(timezone.get_default_timezone_name())
+    return zone_named(organisation.time_zone)
 
 
 def due_threshold(days_left: int) -> int | None:

@@ -9,7 +9,7 @@ import base64
 import datetime
 import logging
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from sasms.accounts.models import Contact, Organisation, OrganisationKind, User
 from sasms.core.outbox import enqueue_email
+from sasms.core.zones import first_zone
 from sasms.field.choices import VisitStatus
 from sasms.field.images import thumbnail_jpeg
 from sasms.field.models import Visit
@@ -59,14 +60,8 @@ def report_language_for(visit: Visit) -> str:
 
 def _zone(visit: Visit) -> ZoneInfo:
     server = visit.ticket.server
-    names = [server.site.time_zone if server is not None and server.site is not None else ""]
-    names += [visit.ticket.organisation.time_zone, settings.TIME_ZONE]
-    for name in names:
-        try:
-            return ZoneInfo(name) if name else ZoneInfo(settings.TIME_ZONE)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return ZoneInfo("UTC")
+    site_zone = server.site.time_zone if server is not None and server.site is not None else ""
+    return first_zone(site_zone, visit.ticket.organisation.time_zone)
 
 
 def _data_url(content_type: str, data: bytes) -> str:

@@ -10,9 +10,9 @@ import math
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sasms.core.geo import great_circle_km
 from sasms.parts.choices import ServiceTier
 
-EARTH_RADIUS_KM = 6371.0
 ROAD_FACTOR = 1.3
 ROAD_SPEED_KMH = 60.0
 PICK_MINUTES = 30
@@ -26,11 +26,7 @@ def distance_km(lat1: Number, lon1: Number, lat2: Number, lon2: Number) -> float
     """Great-circle distance in km, or ``None`` when a position is unknown."""
     if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
         return None
-    phi1, phi2 = math.radians(float(lat1)), math.radians(float(lat2))
-    dphi = phi2 - phi1
-    dlambda = math.radians(float(lon2) - float(lon1))
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return great_circle_km(lat1, lon1, lat2, lon2)
 
 
 def travel_minutes(km: float) -> int:

@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -13,6 +13,7 @@ from sasms.accounts.models import User
 from sasms.accounts.roles import Capability
 from sasms.core.audit import record_audit
 from sasms.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from sasms.core.zones import zone_named
 from sasms.field.choices import VisitStatus
 from sasms.field.locks import lock_visit
 from sasms.field.models import Visit
@@ -87,10 +88,7 @@ def require_on_site_work(visit: Visit) -> None:
 
 
 def person_zone(user: User) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
+    return zone_named(user.time_zone)
 
 
 def local_label(moment: datetime.datetime) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from sasms.accounts.models import User
 from sasms.core.errors import Conflict, ServiceError
+from sasms.core.geo import great_circle_m
 from sasms.core.outbox import enqueue_email
 from sasms.field.choices import VisitStatus
 from sasms.field.images import clean_signature
@@ -39,8 +40,6 @@ from sasms.tickets.choices import WAITING_STATUSES, Status
 from sasms.tickets.locks import lock_ticket
 from sasms.tickets.models import Ticket
 from sasms.tickets.services import assign_ticket, transition_ticket
-
-EARTH_RADIUS_M = 6_371_000
 
 
 def _save(visit: Visit, *fields: str) -> None:
@@ -163,14 +162,6 @@ def _position(
         Decimal(str(longitude)).quantize(quantum),
         round(accuracy) if accuracy is not None else None,
     )
-
-
-def great_circle_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Distance in metres on the sphere (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _distance_to_site(visit: Visit, latitude: Decimal | None, longitude: Decimal | None) -> int | None:

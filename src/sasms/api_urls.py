@@ -19,6 +19,7 @@ from sasms.parts.api.urls import register as register_parts
 from sasms.portal.api.urls import register as register_portal
 from sasms.reports.api.urls import register as register_reports
 from sasms.sla.api.urls import register as register_sla
+from sasms.telemetry.api.urls import register as register_telemetry
 from sasms.tickets.api.urls import register as register_tickets
 
 router = DefaultRouter(trailing_slash=True)
@@ -40,6 +41,7 @@ register_analytics(router)
 register_reports(router)
 register_intake(router)
 register_integrations(router)
+register_telemetry(router)
 
 # Swagger UI starts itself with an inline script: the one page allowed one.
 SWAGGER_CSP = csp_update({"script-src": ["'unsafe-inline'"]})

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "sasms.reports",
     "sasms.intake",
     "sasms.integrations",
+    "sasms.telemetry",
 ]
 
 MIDDLEWARE = [
@@ -332,6 +333,9 @@ CELERY_BEAT_SCHEDULE = {
     # Mailboxes and BMCs due for a poll (each keeps its own interval).
     "intake-poll-mailboxes": {"task": "sasms.intake.tasks.poll_mailboxes", "schedule": 60.0},
     "intake-poll-bmcs": {"task": "sasms.intake.tasks.poll_bmcs", "schedule": 60.0},
+    # Telemetry: prediction rules every 10 minutes; raw → hourly → daily downsampling hourly.
+    "telemetry-evaluate": {"task": "sasms.telemetry.tasks.evaluate_rules", "schedule": 600.0},
+    "telemetry-downsample": {"task": "sasms.telemetry.tasks.downsample", "schedule": crontab(minute="13")},
     # Every minute: warnings, breaches and escalations of the SLA clocks that are due.
     "sla-sweep": {"task": "sasms.sla.tasks.sla_sweep", "schedule": 60.0},
     # Daily: provisional public holidays for this year and the next two where none are official.

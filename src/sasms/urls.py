@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("sasms.portal.urls")),
     path("", include("sasms.intake.urls")),
     path("", include("sasms.integrations.urls")),
+    path("", include("sasms.telemetry.urls")),
     path("", include("sasms.analytics.urls")),
     path("", include("sasms.reports.urls")),
     re_path(r"^api/(?P<version>v1)/", include(api_urls)),

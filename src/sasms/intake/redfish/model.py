@@ -192,6 +192,7 @@ class PollResult:
     new_log_entries: tuple[LogEntry, ...]
     cursor: LogCursor
     problems: tuple[Problem, ...]
+    telemetry: tuple[object, ...] = ()  # sasms.telemetry.extract.Reading values of this poll
 
     def components_of(self, kind: ComponentKind) -> tuple[Component, ...]:
         return tuple(c for c in self.components if c.kind is kind)

@@ -43,6 +43,7 @@ from sasms.intake.redfish.model import (
     PollResult,
     Problem,
 )
+from sasms.telemetry.extract import extract_readings
 
 MAX_LOG_ENTRIES = 5000  # per service and poll: a SEL holds a few thousand at most
 
@@ -162,6 +163,7 @@ def poll(
         new_log_entries=tuple(fresh),
         cursor=LogCursor(since=cursor.since, marks=marks),
         problems=tuple(problems),
+        telemetry=extract_readings(reader, walk),
     )
 
 

@@ -57,6 +57,7 @@ from sasms.intake.services.bmc_identity import neighbours, verify_identity
 from sasms.intake.services.classify import area_from_text, category_for, impact_for, urgency_for
 from sasms.intake.services.common import audit, clip
 from sasms.intake.services.ticketing import robot_note
+from sasms.telemetry.services import record_poll
 from sasms.tickets.choices import OPEN_STATUSES, Channel, ComponentArea
 from sasms.tickets.models import Ticket
 from sasms.tickets.services import add_attachment, create_ticket
@@ -155,6 +156,7 @@ def poll_endpoint(endpoint: BmcEndpoint, *, timeout: int = 10, max_retry: int = 
         with acting_from(Origin(channel="intake")):
             _retrying(lambda: apply_poll(endpoint, result, outcome))
         if outcome.status != PollStatus.MISMATCH:  # a refused poll read nothing: the log stays unread
+            record_poll(endpoint.server, result.telemetry)  # type: ignore[arg-type]
             fields.update(
                 last_success_at=now,
                 log_cursor=result.cursor.to_json(),

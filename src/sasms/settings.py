@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "sasms.reports",
     "sasms.intake",
     "sasms.integrations",
+    "sasms.maintenance",
     "sasms.telemetry",
 ]
 

@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sasms.intake.redfish.fetch import Reader
-from sasms.intake.redfish.inventory import Walk, dig, is_predictive, oem_values, text
-from sasms.intake.redfish.model import ComponentKind
+if TYPE_CHECKING:
+    from sasms.intake.redfish.fetch import Reader
+    from sasms.intake.redfish.inventory import Walk
 
-# Redfish part kinds → telemetry kinds (kept as plain strings so this module needs no Django).
-_KINDS = {
-    ComponentKind.DRIVE: "drive",
-    ComponentKind.MEMORY: "memory",
-    ComponentKind.FAN: "fan",
-    ComponentKind.PSU: "psu",
-}
+# Redfish part kinds (``ComponentKind`` values) → telemetry kinds. The poller imports this module,
+# so the Redfish helpers are imported when a poll runs, not here (no import cycle).
+_KINDS = {"drive": "drive", "memory": "memory", "fan": "fan", "psu": "psu"}
 logger = logging.getLogger(__name__)
 MAX_METRIC_FETCHES = 256  # per poll: a large server has 32–48 DIMMs and 2–4 PSUs
 
@@ -73,6 +69,8 @@ def extract_readings(reader: Reader, walk: Walk) -> tuple[Reading, ...]:
 
 
 def _extract(reader: Reader, walk: Walk, found: list[Reading]) -> None:
+    from sasms.intake.redfish.inventory import dig, is_predictive, oem_values, text
+
     budget = [MAX_METRIC_FETCHES]
 
     def metrics_of(resource: dict[str, Any]) -> dict[str, Any] | None:
@@ -83,7 +81,7 @@ def _extract(reader: Reader, walk: Walk, found: list[Reading]) -> None:
         return reader.link(resource, "Metrics")
 
     for uri, part in walk.components.items():
-        kind = _KINDS.get(part.kind)
+        kind = _KINDS.get(str(part.kind))
         if kind is None:
             continue
         resource = walk.resources.get(uri, {})

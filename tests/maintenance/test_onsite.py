@@ -68,7 +68,9 @@ def test_answers_are_stored_once_per_key_and_the_newest_wins(confirmed: PmPlan, 
     again, duplicate = services.record_answer(
         actor=engineer, pm_visit=pm_visit, server_id=server.pk, item_id=fans.pk, result="fault", key=key
     )
-    assert duplicate and again.pk == answer.pk and again.result == "ok"
+    assert duplicate
+    assert again.pk == answer.pk
+    assert again.result == "ok"
     # An older answer arriving late (queued on another phone) does not overwrite a newer one.
     older, duplicate = services.record_answer(
         actor=engineer,
@@ -79,7 +81,8 @@ def test_answers_are_stored_once_per_key_and_the_newest_wins(confirmed: PmPlan, 
         key=uuid.uuid4(),
         occurred_at=now - datetime.timedelta(hours=1),
     )
-    assert duplicate and older.result == "ok"
+    assert duplicate
+    assert older.result == "ok"
     assert pm_visit.answers.count() == 1
 
 
@@ -122,7 +125,8 @@ def test_a_finding_becomes_a_request_with_component_and_evidence(confirmed: PmPl
     assert ticket.type == TicketType.INCIDENT
     assert "VD0 degraded, slot 3 rebuilding" in ticket.description
     assert "Amber LED on bay 3" in ticket.description
-    assert pm_visit.ticket is not None and pm_visit.ticket.number in ticket.description
+    assert pm_visit.ticket is not None
+    assert pm_visit.ticket.number in ticket.description
     answer.refresh_from_db()
     assert answer.finding_ticket == ticket
     with pytest.raises(Conflict):
@@ -159,11 +163,14 @@ def test_pm_report_pdf_in_english_and_chinese(confirmed: PmPlan, engineer: User)
     english = _pdf_text(render_pm_report_pdf(pm_visit, "en"))
     assert "Preventive maintenance report" in english
     assert "Fans spinning, no fan alarm" in english
-    assert "Needs attention" in english and "PSU2 absent" in english
-    assert server.serial in english and confirmed.contract.number in english
+    assert "Needs attention" in english
+    assert "PSU2 absent" in english
+    assert server.serial in english
+    assert confirmed.contract.number in english
     chinese = _pdf_text(render_pm_report_pdf(pm_visit, "zh-hans"))
     # The checklist speaks Chinese from the template's own wording; the headings from the catalogue.
-    assert "客户" in chinese and "合同" in chinese
+    assert "客户" in chinese
+    assert "合同" in chinese
     assert "Fans spinning" not in chinese
     assert "风扇运转正常" in chinese
     assert server.serial in chinese
@@ -177,7 +184,8 @@ def test_the_report_goes_to_the_customer_contact_through_the_outbox(
         send_pm_report(actor=engineer, pm_visit=pm_visit)  # not checked out yet
     walk_through(pm_visit, engineer)
     pm_visit = send_pm_report(actor=engineer, pm_visit=first_visit(confirmed))
-    assert pm_visit.status == "done" and pm_visit.report_sent_to == "wang@a.example"
+    assert pm_visit.status == "done"
+    assert pm_visit.report_sent_to == "wang@a.example"
     message = OutboxMessage.objects.filter(
         idempotency_key__startswith=f"maintenance:pm:{pm_visit.pk}:report"
     ).get()
@@ -198,7 +206,8 @@ def test_attainment_counts_planned_done_and_on_time_per_contract_customer_and_mo
     assert (result.total.planned, result.total.done, result.total.on_time) == (8, 2, 1)
     assert result.total.percent == "12%"
     (contract_row,) = result.by_contract
-    assert contract_row.label == "PM-2027-A" and contract_row.planned == 8
+    assert contract_row.label == "PM-2027-A"
+    assert contract_row.planned == 8
     (customer_row,) = result.by_customer
     assert customer_row.on_time == 1
     assert sum(row.planned for row in result.by_month) == 8
@@ -208,7 +217,8 @@ def test_attainment_counts_planned_done_and_on_time_per_contract_customer_and_mo
     empty = pm_attainment(
         actor=_other_customer(confirmed), start=datetime.date(2026, 1, 1), end=datetime.date(2027, 12, 31)
     )
-    assert empty.total.planned == 0 and empty.total.rate is None
+    assert empty.total.planned == 0
+    assert empty.total.rate is None
 
 
 def _other_customer(plan: PmPlan) -> User:

@@ -559,6 +559,11 @@ SASMS_ANALYTICS_REFRESH_OVERLAP_SECONDS: int = env.int("SASMS_ANALYTICS_REFRESH_
 
 # Password-reset requests per client address (django-ratelimit, counted in the cache).
 SASMS_PASSWORD_RESET_RATE: str = env.str("SASMS_PASSWORD_RESET_RATE", default="5/h")
+# `sasms audit verify` reports an entry dated this much before one sealed ahead of it (back-dated);
+# longer than any transaction that writes audit entries.
+SASMS_AUDIT_ORDER_TOLERANCE_SECONDS: int = env.int("SASMS_AUDIT_ORDER_TOLERANCE_SECONDS", default=600)
+# API tokens live at most this many days (at most 365; a lower value also ends older tokens sooner).
+SASMS_API_TOKEN_MAX_DAYS: int = env.int("SASMS_API_TOKEN_MAX_DAYS", default=365)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "sasms.core.middleware.ratelimit_key_ip"
 # Monitoring webhooks per sending address (alert storms are bursts: keep it generous), and failed

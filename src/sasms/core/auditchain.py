@@ -3,7 +3,10 @@
 ``seal_pending`` gives every committed, unsealed entry the next sequence number and
 ``sha256(previous hash + canonical entry)``; ``verify_chain`` recomputes the chain and names each
 entry whose content no longer matches its seal, each gap in the sequence (deleted seals and
-entries) and how many recent entries still wait for their seal. The newest hash it prints is the
+entries), each entry sealed after one dated later than itself by more than
+``SASMS_AUDIT_ORDER_TOLERANCE_SECONDS`` (a back-dated row: the database stamps real entries with its
+own clock, so only a transaction's own length puts them out of order) and how many recent entries
+still wait for their seal. The newest hash it prints is the
 value to keep outside the database: a chain cut at its end can only be told by comparing it.
 """
 
@@ -13,6 +16,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from sasms.core.models import AuditEntry, AuditSeal
@@ -113,6 +117,8 @@ def verify_chain() -> ChainReport:
     report = ChainReport()
     expected_sequence = 1
     previous = GENESIS
+    tolerance = datetime.timedelta(seconds=settings.SASMS_AUDIT_ORDER_TOLERANCE_SECONDS)
+    newest: AuditEntry | None = None
     for seal in _seals():
         if seal.sequence != expected_sequence:
             report.problems.append(
@@ -130,6 +136,15 @@ def verify_chain() -> ChainReport:
                 f"entry {seal.entry_id} ({entry.action} {entry.object_type} {entry.object_id}) "
                 f"was changed after it was sealed as {seal.sequence}"
             )
+        entry = seal.entry
+        if newest is not None and entry.created_at < newest.created_at - tolerance:
+            report.problems.append(
+                f"entry {entry.pk} ({entry.action} {entry.object_type} {entry.object_id}) is dated "
+                f"{entry.created_at.isoformat()} but was sealed after entry {newest.pk} of "
+                f"{newest.created_at.isoformat()}: out of time order (back-dated)"
+            )
+        if newest is None or entry.created_at > newest.created_at:
+            newest = entry
         previous = seal.entry_hash
         expected_sequence = seal.sequence + 1
         report.checked += 1

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,9 @@ class AuditEntry(models.Model):
     Rows are never updated or deleted; on PostgreSQL a trigger enforces that for raw SQL too.
     """
 
-    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # The database stamps the time (a trigger, see migration 0005): a row written around the
+    # services cannot be back-dated, and one older than the chain's head is refused.
+    created_at = models.DateTimeField(_("time"), db_default=Now(), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),

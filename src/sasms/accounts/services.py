@@ -287,6 +287,19 @@ def _set_password(user: User, new_password: str) -> None:
         raise ServiceError(_("The password is too weak."), fields={"new_password": exc.messages}) from exc
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    # Tokens minted by sessions of the old password must not outlive it (a stolen password's
+    # tokens would otherwise keep working after the owner changes it).
+    revoked = ApiToken.objects.filter(
+        user=user, kind=ApiTokenKind.PERSONAL, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    if revoked:
+        record_audit(
+            actor=user,
+            action="token.revoke_all",
+            target=user,
+            changes={"personal_tokens_revoked": [None, revoked]},
+            organisation=user.organisation,
+        )
 
 
 @transaction.atomic
@@ -399,12 +412,24 @@ def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+TOKEN_LIFETIME_CAP_DAYS = 365
+
+
+def token_max_days() -> int:
+    """The longest a token may live: ``SASMS_API_TOKEN_MAX_DAYS``, never more than a year."""
+    return max(1, min(int(settings.SASMS_API_TOKEN_MAX_DAYS), TOKEN_LIFETIME_CAP_DAYS))
+
+
 def _issue(*, actor: User, user: User, name: str, kind: str, expires_in_days: int | None) -> IssuedToken:
     name = (name or "").strip()
     if not name:
         raise ServiceError(_("Give the token a name."), fields={"name": [_("This field is required.")]})
-    if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
-        message = _("Expiry must be between 1 and 3650 days.")
+    # Every token expires: "no expiry" means the longest allowed lifetime.
+    longest = token_max_days()
+    if expires_in_days is None:
+        expires_in_days = longest
+    if not 1 <= expires_in_days <= longest:
+        message = _("Expiry must be between 1 and %(days)d days.") % {"days": longest}
         raise ServiceError(message, fields={"expires_in_days": [message]})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -414,7 +439,7 @@ def _issue(*, actor: User, user: User, name: str, kind: str, expires_in_days: in
         prefix=secret[: len(TOKEN_PREFIX) + 6],
         digest=token_digest(secret),
         created_by=actor,
-        expires_at=timezone.now() + datetime.timedelta(days=expires_in_days) if expires_in_days else None,
+        expires_at=timezone.now() + datetime.timedelta(days=expires_in_days),
     )
     record_audit(
         actor=actor,
@@ -494,6 +519,9 @@ def authenticate_token(secret: str) -> ApiToken | None:
     if token is None or not token.is_usable() or not token.user.is_active:
         return None
     now = timezone.now()
+    # Tokens made before lifetimes were bounded (or under a longer limit) end at today's limit.
+    if token.created_at < now - datetime.timedelta(days=token_max_days()):
+        return None
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token

@@ -161,7 +161,12 @@ class TokenCreatedOutput(TokenOutput):
 class TokenInput(StrictInputSerializer):
     name = serializers.CharField(max_length=100)
     expires_in_days = serializers.IntegerField(
-        min_value=1, max_value=3650, required=False, allow_null=True, default=90
+        min_value=1,
+        max_value=365,
+        required=False,
+        allow_null=True,
+        default=90,
+        help_text="at most SASMS_API_TOKEN_MAX_DAYS (365); null: the longest allowed",
     )
 
 
@@ -170,5 +175,10 @@ class MachineTokenInput(StrictInputSerializer):
     organisation = serializers.IntegerField()
     role = serializers.ChoiceField(choices=Role.choices)
     expires_in_days = serializers.IntegerField(
-        min_value=1, max_value=3650, required=False, allow_null=True, default=None
+        min_value=1,
+        max_value=365,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="at most SASMS_API_TOKEN_MAX_DAYS (365); null: the longest allowed",
     )

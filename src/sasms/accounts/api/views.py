@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -15,7 +16,7 @@ from sasms.accounts.api import serializers as s
 from sasms.accounts.filtersets import OrganisationFilterSet, TeamFilterSet, TokenFilterSet, UserFilterSet
 from sasms.accounts.models import ApiToken, Organisation, Team, User
 from sasms.accounts.roles import Capability
-from sasms.core.errors import NotFound
+from sasms.core.errors import NotFound, PermissionDenied
 from sasms.core.permissions import require
 
 
@@ -137,6 +138,15 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(s.TeamOutput(team).data, status=status.HTTP_201_CREATED)
 
 
+def _require_session(request: Request) -> None:
+    """Tokens are minted from a signed-in (and, for staff, two-factor verified) session only: a
+    token that could mint tokens would let a stolen one outlive its own revocation."""
+    if isinstance(request.auth, ApiToken):
+        raise PermissionDenied(
+            _("Create tokens from a signed-in session, not with another token."), code="session_required"
+        )
+
+
 class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ApiToken]):
     serializer_class = s.TokenOutput
     filterset_class = TokenFilterSet
@@ -149,6 +159,7 @@ class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         request=s.TokenInput, responses={201: s.TokenCreatedOutput}, summary="Issue a personal token"
     )
     def create(self, request: Request, version: str = "v1") -> Response:
+        _require_session(request)
         data = s.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
         issued = services.issue_personal_token(actor=_actor(request), **data.validated_data)
@@ -161,6 +172,7 @@ class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=False, methods=["post"])
     def machine(self, request: Request, version: str = "v1") -> Response:
+        _require_session(request)
         require(_actor(request), Capability.MANAGE_MACHINE_TOKENS)
         data = s.MachineTokenInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -46,17 +46,46 @@ class SummaryOutput(serializers.Serializer[KpiSummary]):
     reopen = RatioOutput()
     csat = MeanOutput(help_text="overall survey score, 1–5")
     csat_satisfied = RatioOutput(help_text="score ≥ 4 / answered")
-    cost_labour = serializers.DecimalField(max_digits=16, decimal_places=2, coerce_to_string=False)
-    cost_parts = serializers.DecimalField(max_digits=16, decimal_places=2, coerce_to_string=False)
-    cost_travel = serializers.DecimalField(max_digits=16, decimal_places=2, coerce_to_string=False)
-    cost_per_request = serializers.DecimalField(
-        max_digits=16, decimal_places=2, coerce_to_string=False, allow_null=True
+    # Internal costs: staff only, left out for customers (as on their dashboard).
+    cost_labour = serializers.DecimalField(
+        max_digits=16, decimal_places=2, coerce_to_string=False, required=False, help_text="staff only"
     )
+    cost_parts = serializers.DecimalField(
+        max_digits=16, decimal_places=2, coerce_to_string=False, required=False, help_text="staff only"
+    )
+    cost_travel = serializers.DecimalField(
+        max_digits=16, decimal_places=2, coerce_to_string=False, required=False, help_text="staff only"
+    )
+    cost_per_request = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        required=False,
+        help_text="staff only",
+    )
+
+
+INTERNAL_FIGURES = ("cost_labour", "cost_parts", "cost_travel", "cost_per_request")
+
+
+class CustomerSummaryOutput(SummaryOutput):
+    """The summary a customer reads: everything but the provider's internal costs."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        fields = super().get_fields()
+        for name in INTERNAL_FIGURES:
+            fields.pop(name)
+        return fields
 
 
 class SummaryResponse(serializers.Serializer[dict[str, Any]]):
     filter = FilterOutput(help_text="the filter applied (a customer is always their own organisation)")
-    summary = SummaryOutput()
+    summary = SummaryOutput(help_text="customers get no internal cost figures")
+
+
+class CustomerSummaryResponse(SummaryResponse):
+    summary = CustomerSummaryOutput()
 
 
 class DayPointOutput(serializers.Serializer[Any]):

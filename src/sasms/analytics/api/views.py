@@ -78,7 +78,10 @@ class AnalyticsViewSet(viewsets.ViewSet):
     def summary(self, request: Request, version: str = "v1") -> Response:
         kpi_filter = _filter_for(request)
         body: dict[str, Any] = {"filter": kpi_filter, "summary": kpis.summary(kpi_filter)}
-        return Response(s.SummaryResponse(body).data)
+        # Labour, parts and travel costs are the provider's own figures: customers never get them.
+        customer = isinstance(request.user, User) and is_customer(request.user)
+        output = s.CustomerSummaryResponse if customer else s.SummaryResponse
+        return Response(output(body).data)
 
     @extend_schema(
         parameters=FILTER_PARAMETERS,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from sasms.accounts.models import ApiToken, ApiTokenKind, Organisation, OrganisationKind, Team, TeamKind, User
 from sasms.accounts.roles import Role
 from sasms.accounts.selectors import organisations_visible_to
+from sasms.core.filters import YesNoFilter
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -26,7 +27,7 @@ class OrganisationFilterSet(SearchFilterSet):
     search_fields = ("name", "code", "city")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
     city = django_filters.CharFilter(label=_("City"), lookup_expr="icontains")
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = Organisation
@@ -39,7 +40,7 @@ class UserFilterSet(SearchFilterSet):
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"), queryset=Organisation.objects.order_by("name")
     )
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -26,6 +26,7 @@ from sasms.assets.models import (
     Vendor,
 )
 from sasms.assets.selectors import EXPIRING_DAYS, add_months, server_models_visible_to, sites_visible_to
+from sasms.core.filters import YesNoFilter
 from sasms.core.parsing import parse_id
 from sasms.core.tenancy import scope_to_actor
 
@@ -252,7 +253,7 @@ class LifecycleFilterSet(ScopedChoicesMixin, SearchFilterSet):
 
 class ComponentFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=ComponentKind.choices)
-    installed = django_filters.BooleanFilter(
+    installed = YesNoFilter(
         label=_("Installed"), field_name="removed_at", lookup_expr="isnull"
     )
 

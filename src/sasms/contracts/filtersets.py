@@ -11,6 +11,7 @@ from sasms.accounts.models import Organisation, OrganisationKind
 from sasms.accounts.selectors import organisations_visible_to
 from sasms.contracts.models import Contract, ContractStatus, CoverageHours, ServiceProduct
 from sasms.contracts.selectors import expiring_within
+from sasms.core.filters import YesNoFilter
 
 
 class ContractFilterSet(django_filters.FilterSet):
@@ -55,7 +56,7 @@ class ContractApiFilterSet(ContractFilterSet):
 class ProductFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     coverage_hours = django_filters.ChoiceFilter(label=_("Coverage hours"), choices=CoverageHours.choices)
-    is_active = django_filters.BooleanFilter(label=_("On sale"))
+    is_active = YesNoFilter(label=_("On sale"))
 
     class Meta:
         model = ServiceProduct

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.filtersets import SearchFilterSet
 from sasms.assets.models import Vendor
+from sasms.core.filters import YesNoFilter
 from sasms.dispatch.choices import Language, ProposalStatus, RowOutcome
 from sasms.dispatch.models import BatchProposal, EngineerProfile, ProposalRow, ServiceRegion
 from sasms.tickets.choices import Category, ComponentArea, Priority
@@ -25,7 +26,7 @@ class ProfileFilterSet(SearchFilterSet):
         label=_("Valid certification"), queryset=Vendor.objects.order_by("name"), method="certified"
     )
     language = django_filters.ChoiceFilter(label=_("Language"), choices=Language.choices, method="speaks")
-    is_dispatchable = django_filters.BooleanFilter(label=_("Takes new work"))
+    is_dispatchable = YesNoFilter(label=_("Takes new work"))
 
     class Meta:
         model = EngineerProfile
@@ -74,7 +75,7 @@ class ProposalRowFilterSet(SearchFilterSet):
     priority = django_filters.ChoiceFilter(
         label=_("Priority"), field_name="ticket__priority", choices=Priority.choices
     )
-    proposed = django_filters.BooleanFilter(
+    proposed = YesNoFilter(
         label=_("Engineer proposed"), field_name="engineer", lookup_expr="isnull", exclude=True
     )
 

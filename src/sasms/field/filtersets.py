@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.filtersets import SearchFilterSet
 from sasms.accounts.models import Organisation, OrganisationKind
+from sasms.core.filters import YesNoFilter
 from sasms.field.choices import ACTIVE_STATUSES, VisitStatus
 from sasms.field.models import Visit
 from sasms.field.selectors import engineers_for_visits
@@ -30,7 +31,7 @@ class VisitFilterSet(SearchFilterSet):
     )
     since = django_filters.DateFilter(label=_("From"), field_name="window_start", lookup_expr="date__gte")
     until = django_filters.DateFilter(label=_("Until"), field_name="window_start", lookup_expr="date__lte")
-    signed = django_filters.BooleanFilter(
+    signed = YesNoFilter(
         label=_("Signed"), field_name="signed_at", lookup_expr="isnull", exclude=True
     )
 

@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.filtersets import SearchFilterSet
+from sasms.core.filters import YesNoFilter
 from sasms.intake.choices import (
     AlertSeverity,
     AlertState,
@@ -20,7 +21,7 @@ from sasms.intake.models import Alert, AlertSource, BmcEndpoint, Mailbox, Proces
 
 class MailboxFilterSet(SearchFilterSet):
     search_fields = ("name", "address", "host", "username")
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = Mailbox
@@ -30,7 +31,7 @@ class MailboxFilterSet(SearchFilterSet):
 class AlertSourceFilterSet(SearchFilterSet):
     search_fields = ("name",)
     kind = django_filters.ChoiceFilter(label=_("Format"), choices=SourceKind.choices)
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = AlertSource
@@ -41,7 +42,7 @@ class BmcEndpointFilterSet(SearchFilterSet):
     search_fields = ("address", "server__serial", "server__hostname")
     last_status = django_filters.ChoiceFilter(label=_("Status"), choices=PollStatus.choices)
     identity_status = django_filters.ChoiceFilter(label=_("Identity"), choices=BmcIdentity.choices)
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = BmcEndpoint
@@ -62,7 +63,7 @@ class AlertFilterSet(SearchFilterSet):
     source = django_filters.ModelChoiceFilter(
         label=_("Source"), queryset=AlertSource.objects.order_by("name")
     )
-    unplaced = django_filters.BooleanFilter(
+    unplaced = YesNoFilter(
         label=_("Without a request"), field_name="ticket", lookup_expr="isnull"
     )
     since = django_filters.DateFilter(label=_("From"), field_name="last_received_at", lookup_expr="date__gte")

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.filtersets import SearchFilterSet
 from sasms.accounts.models import Organisation, OrganisationKind
+from sasms.core.filters import YesNoFilter
 from sasms.integrations.choices import (
     DeliveryStatus,
     EventType,
@@ -29,7 +30,7 @@ def _customers() -> object:
 class RobotFilterSet(SearchFilterSet):
     search_fields = ("name", "url_hint")
     kind = django_filters.ChoiceFilter(label=_("Platform"), choices=RobotKind.choices)
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = ChatRobot
@@ -38,7 +39,7 @@ class RobotFilterSet(SearchFilterSet):
 
 class WebhookFilterSet(SearchFilterSet):
     search_fields = ("name", "url")
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = WebhookSubscription
@@ -63,7 +64,7 @@ class DeliveryFilterSet(SearchFilterSet):
 class ClassifierModelFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ModelStatus.choices)
     trigger = django_filters.ChoiceFilter(label=_("Trigger"), choices=TrainingTrigger.choices)
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = ClassifierModel

@@ -5,6 +5,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from sasms.assets.models import ServerModel, Vendor
+from sasms.core.filters import YesNoFilter
 from sasms.core.search.models import Audience
 from sasms.knowledge.models import (
     Article,
@@ -68,7 +69,7 @@ class ArticleFilterSet(ReaderArticleFilterSet):
 
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ArticleStatus.choices)
     audience = django_filters.ChoiceFilter(label=_("Audience"), choices=Audience.choices)
-    pending = django_filters.BooleanFilter(label=_("Unpublished changes"), method="filter_pending")
+    pending = YesNoFilter(label=_("Unpublished changes"), method="filter_pending")
 
     class Meta:
         model = Article
@@ -82,7 +83,7 @@ class ArticleFilterSet(ReaderArticleFilterSet):
 
 
 class ReviewFilterSet(django_filters.FilterSet):
-    mine = django_filters.BooleanFilter(label=_("Waiting for me"), method="filter_mine")
+    mine = YesNoFilter(label=_("Waiting for me"), method="filter_mine")
     category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all())
     component = django_filters.ChoiceFilter(label=_("Component"), choices=ComponentArea.choices)
 
@@ -98,8 +99,8 @@ class ReviewFilterSet(django_filters.FilterSet):
 
 
 class FeedbackFilterSet(django_filters.FilterSet):
-    helpful = django_filters.BooleanFilter(label=_("Helpful"))
-    with_comment = django_filters.BooleanFilter(label=_("With a comment"), method="filter_comment")
+    helpful = YesNoFilter(label=_("Helpful"))
+    with_comment = YesNoFilter(label=_("With a comment"), method="filter_comment")
     article = django_filters.NumberFilter(label=_("Article"), field_name="article_id")
     since = django_filters.DateFilter(label=_("From"), field_name="updated_at", lookup_expr="date__gte")
     until = django_filters.DateFilter(label=_("Until"), field_name="updated_at", lookup_expr="date__lte")
@@ -126,7 +127,7 @@ class CategoryFilterSet(django_filters.FilterSet):
 
 class SynonymGroupFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = SynonymGroup

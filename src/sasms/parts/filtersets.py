@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.filtersets import SearchFilterSet
 from sasms.assets.models import ServerModel, Vendor
+from sasms.core.filters import YesNoFilter
 from sasms.parts.choices import (
     OPEN_RMA_STATUSES,
     Condition,
@@ -54,8 +55,8 @@ class PartFilterSet(SearchFilterSet):
         field_name="compatible_models",
         queryset=ServerModel.objects.select_related("vendor").order_by("vendor__name", "name"),
     )
-    serialised = django_filters.BooleanFilter(label=_("Serialised"))
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    serialised = YesNoFilter(label=_("Serialised"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = Part
@@ -66,7 +67,7 @@ class DepotFilterSet(SearchFilterSet):
     search_fields = ("code", "name", "city")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DepotKind.choices)
     service_tier = django_filters.ChoiceFilter(label=_("Service tier"), choices=ServiceTier.choices)
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = Depot

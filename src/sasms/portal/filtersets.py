@@ -19,6 +19,7 @@ from sasms.assets.filtersets import (
 )
 from sasms.assets.models import Server, ServerModel, Site
 from sasms.assets.selectors import sites_visible_to
+from sasms.core.filters import YesNoFilter
 from sasms.core.tenancy import scope_to_actor
 from sasms.portal.models import AnswerChannel, Deflection, SurveyResponse
 from sasms.tickets.choices import OPEN_STATUSES, Status
@@ -146,7 +147,7 @@ class SurveyResponseFilterSet(django_filters.FilterSet):
     )
     at_most = django_filters.NumberFilter(label=_("Average at most"), field_name="average", lookup_expr="lte")
     channel = django_filters.ChoiceFilter(label=_("Answered through"), choices=AnswerChannel.choices)
-    commented = django_filters.BooleanFilter(label=_("With a comment"), method="filter_commented")
+    commented = YesNoFilter(label=_("With a comment"), method="filter_commented")
 
     class Meta:
         model = SurveyResponse

@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.filtersets import SearchFilterSet
+from sasms.core.filters import YesNoFilter
 from sasms.reports.models import Frequency, ReportKind, ReportLanguage, ReportSubscription
 
 
@@ -10,7 +11,7 @@ class SubscriptionFilterSet(SearchFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Report"), choices=ReportKind.choices)
     frequency = django_filters.ChoiceFilter(label=_("Frequency"), choices=Frequency.choices)
     language = django_filters.ChoiceFilter(label=_("Language"), choices=ReportLanguage.choices)
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = ReportSubscription

@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.filtersets import SearchFilterSet
+from sasms.core.filters import YesNoFilter
 from sasms.sla.models import BusinessCalendar, Coverage, EscalationPolicy, SpecialDay, SpecialDayKind
 
 
@@ -9,7 +10,7 @@ class CalendarFilterSet(SearchFilterSet):
     search_fields = ("name", "code", "description")
     coverage = django_filters.ChoiceFilter(label=_("Coverage"), choices=Coverage.choices)
     time_zone = django_filters.CharFilter(label=_("Time zone"), lookup_expr="icontains")
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = BusinessCalendar
@@ -32,8 +33,8 @@ class SpecialDayFilterSet(django_filters.FilterSet):
 
 class PolicyFilterSet(SearchFilterSet):
     search_fields = ("name", "priorities")
-    around_the_clock = django_filters.BooleanFilter(label=_("Around the clock"))
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    around_the_clock = YesNoFilter(label=_("Around the clock"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = EscalationPolicy

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.models import Organisation, Team, User
 from sasms.accounts.roles import STAFF_ROLES
+from sasms.core.filters import YesNoFilter
 from sasms.tickets.choices import Category, Channel, ComponentArea, Priority, Status, TicketType, Tier
 from sasms.tickets.models import Ticket
 from sasms.tickets.search import search_tickets
@@ -66,7 +67,7 @@ class TicketFilterSet(django_filters.FilterSet):
     organisation = django_filters.ModelChoiceFilter(label=_("Customer"), queryset=Organisation.objects.none())
     team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.none())
     assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=User.objects.none())
-    entitled = django_filters.BooleanFilter(label=_("Entitled"))
+    entitled = YesNoFilter(label=_("Entitled"))
     created_after = django_filters.DateFilter(
         label=_("Created from"), field_name="created_at", lookup_expr="date__gte"
     )

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from sasms.accounts.models import User
 from sasms.accounts.roles import Capability
 from sasms.core.errors import NotFound
+from sasms.core.filters import YesNoFilter
 from sasms.sla import selectors, services, specs
 from sasms.sla.api import serializers as s
 from sasms.sla.filtersets import CalendarFilterSet, SpecialDayFilterSet
@@ -118,7 +119,7 @@ class ClockFilterSet(django_filters.FilterSet):
     number = django_filters.CharFilter(label="SR number", field_name="ticket__number")
     kind = django_filters.ChoiceFilter(choices=ClockKind.choices)
     state = django_filters.ChoiceFilter(choices=ClockState.choices)
-    breached = django_filters.BooleanFilter(field_name="breached_at", lookup_expr="isnull", exclude=True)
+    breached = YesNoFilter(field_name="breached_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = SlaClock

@@ -341,8 +341,10 @@ def file(
     outcome = BmcPoll(endpoint=endpoint.address)
     with acting_from(Origin(channel="intake")):
         apply_poll(endpoint, result, outcome)
-    requests = Ticket.objects.filter(server__in=servers, channel=Channel.BMC).count()
-    recorded = CmdbComponent.objects.filter(server__in=servers, removed_at__isnull=True).count()
+    # The servers and any enclosure asset the poll registered (a multi-node chassis of its own).
+    assets = Server.objects.filter(organisation=organisation)
+    requests = Ticket.objects.filter(server__in=assets, channel=Channel.BMC).count()
+    recorded = CmdbComponent.objects.filter(server__in=assets, removed_at__isnull=True).count()
     return requests, recorded
 
 

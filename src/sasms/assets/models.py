@@ -23,6 +23,12 @@ class FormFactor(models.TextChoices):
     MULTI_NODE = "multi_node", _("Multi-node")
 
 
+class AssetKind(models.TextChoices):
+    SERVER = "server", _("Server")
+    # A blade or multi-node chassis: shared power, fans and chassis manager for the nodes it holds.
+    ENCLOSURE = "enclosure", _("Enclosure")
+
+
 class ServerStatus(models.TextChoices):
     IN_STOCK = "in_stock", _("In stock")
     IN_SERVICE = "in_service", _("In service")
@@ -154,8 +160,26 @@ class Site(models.Model):
 
 
 class Server(models.Model):
-    """One physical server in the field. The serial number is unique per vendor."""
+    """One physical server in the field. The serial number is unique per vendor.
 
+    An enclosure (a blade or multi-node chassis) is a row of the same table with ``kind``
+    ``enclosure``: it has a serial number, a model, an owner, contracts, requests and parts (its
+    shared power supplies, fans and chassis manager) like any server, and the servers it holds
+    point at it through ``enclosure``.
+    """
+
+    kind = models.CharField(
+        _("asset kind"), max_length=10, choices=AssetKind.choices, default=AssetKind.SERVER
+    )
+    enclosure = models.ForeignKey(
+        "self",
+        verbose_name=_("enclosure"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="nodes",
+        limit_choices_to={"kind": "enclosure"},
+    )
     vendor = models.ForeignKey(Vendor, verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="+")
     model = models.ForeignKey(
         ServerModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="servers"
@@ -202,6 +226,10 @@ class Server(models.Model):
                 | models.Q(warranty_end__isnull=True)
                 | models.Q(warranty_end__gte=models.F("warranty_start")),
                 name="assets_server_warranty_order",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(enclosure=models.F("pk")),
+                name="assets_server_not_own_enclosure",
             ),
         ]
         indexes = [

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from sasms.accounts.models import Organisation, User
 from sasms.accounts.roles import Capability
-from sasms.assets.models import Component, Server, ServerModel, Site, SiteKind, Vendor
+from sasms.assets.models import AssetKind, Component, FormFactor, Server, ServerModel, Site, SiteKind, Vendor
 from sasms.core.audit import changed_fields, record_audit, snapshot
 from sasms.core.errors import Conflict, ServiceError
 from sasms.core.permissions import require
@@ -52,6 +52,8 @@ SERVER_FIELDS = (
     "warranty_start",
     "warranty_end",
     "notes",
+    "kind",
+    "enclosure",
 )
 COMPONENT_FIELDS = (
     "kind",
@@ -211,6 +213,16 @@ def check_server(server: Server) -> dict[str, list[str]]:
         errors["warranty_end"] = [_("The warranty cannot end before it starts.")]
     if server.rack_unit is not None and not 1 <= server.rack_unit <= 60:
         errors["rack_unit"] = [_("The U position must be between 1 and 60.")]
+    enclosure = server.enclosure if server.enclosure_id else None
+    if enclosure is not None:
+        if server.pk is not None and enclosure.pk == server.pk:
+            errors["enclosure"] = [_("An asset cannot be its own enclosure.")]
+        elif enclosure.kind != AssetKind.ENCLOSURE:
+            errors["enclosure"] = [_("Choose an asset of the kind enclosure.")]
+        elif enclosure.organisation_id != server.organisation_id:
+            errors["enclosure"] = [_("The enclosure must belong to the owner organisation.")]
+    if server.kind == AssetKind.ENCLOSURE and enclosure is not None:
+        errors["enclosure"] = [_("An enclosure is not held by another enclosure.")]
     return errors
 
 
@@ -373,3 +385,73 @@ def replace_component(
     details.setdefault("service_request_ref", service_request_ref)
     details["installed_at"] = moment
     return add_component(actor=actor, server=old.server, kind=details.pop("kind", old.kind), **details)
+
+
+# --- Enclosures --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_enclosure(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    vendor: Vendor,
+    serial: str,
+    model_name: str,
+    nodes: list[Server],
+) -> Server:
+    """The enclosure (blade or multi-node chassis) with this serial as an asset of its own, holding ``nodes``.
+
+    Found by vendor and serial number; a server row with that serial (a chassis manager registered
+    as a server before enclosures existed) becomes the enclosure. Its model is the vendor's model
+    of that name, added as a multi-node model when the register does not know it yet. Only
+    ``nodes`` of the same organisation are placed in it; an enclosure of another organisation with
+    this serial is refused (the BMC is not that customer's).
+    """
+    existing = Server.objects.select_for_update().filter(vendor=vendor, serial__iexact=serial.strip()).first()
+    if existing is not None and existing.organisation_id != organisation.pk:
+        message = _("An asset with this serial number belongs to another organisation.")
+        raise Conflict(message, fields={"serial": [message]})
+    if existing is None:
+        name = model_name.strip()[:120] or _("Enclosure")
+        model = ServerModel.objects.filter(vendor=vendor, name__iexact=name).first()
+        if model is None:
+            model = create_server_model(
+                actor=actor, vendor=vendor, name=name, form_factor=FormFactor.MULTI_NODE
+            )
+        enclosure = create_server(
+            actor=actor,
+            model=model,
+            serial=serial.strip()[:64],
+            organisation=organisation,
+            kind=AssetKind.ENCLOSURE,
+        )
+    elif existing.kind != AssetKind.ENCLOSURE or existing.enclosure_id is not None:
+        enclosure = _update_as(actor, existing, kind=AssetKind.ENCLOSURE, enclosure=None)
+    else:
+        enclosure = existing
+    for node in nodes:
+        movable = node.organisation_id == organisation.pk and node.kind == AssetKind.SERVER
+        if movable and node.pk != enclosure.pk and node.enclosure_id != enclosure.pk:
+            _update_as(actor, node, enclosure=enclosure)
+    return enclosure
+
+
+def _update_as(actor: User | None, server: Server, **changes: Any) -> Server:
+    # The intake robot and the importer act as users; a system caller (None) is trusted.
+    if actor is not None:
+        return update_server(actor=actor, server=server, **changes)
+    server = Server.objects.select_for_update().get(pk=server.pk)
+    before = snapshot(server, SERVER_FIELDS)
+    apply_changes(server, SERVER_FIELDS, changes)
+    full_clean_or_refuse(server, check_server(server))
+    server.updated_at = timezone.now()
+    server.save()
+    record_audit(
+        actor=None,
+        action="server.update",
+        target=server,
+        changes=changed_fields(before, snapshot(server, SERVER_FIELDS)),
+        organisation=server.organisation,
+    )
+    return server

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from sasms.intake.redfish.model import ComponentKind, Fault, LogEntry, PollResult, SystemInfo
+from sasms.intake.redfish.model import Component, ComponentKind, Fault, LogEntry, PollResult, SystemInfo
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -238,4 +238,65 @@ def scoped(result: PollResult, identity: Identity, *, shared: bool = True) -> Po
         components=tuple(c for c in result.components if not foreign(c.uri)),
         faults=tuple(f for f in result.faults if not foreign_fault(f)),
         new_log_entries=tuple(e for e in result.new_log_entries if not foreign_entry(e)),
+    )
+
+
+# --- Enclosures: the chassis that several nodes share ------------------------------------------------
+
+# DMTF ChassisType of a blade or multi-node chassis (HPE Synergy frames, Cray EX, Lenovo D2, Dell
+# C6400 all say "Enclosure"); a storage enclosure is a disk shelf, not a server enclosure.
+ENCLOSURE_TYPES = frozenset({"enclosure"})
+
+
+def enclosure_of(result: PollResult) -> Component | None:
+    """The shared chassis of a blade or multi-node BMC when it is a physical asset of its own.
+
+    A chassis that belongs to no single system (``owner`` is empty), is an ``Enclosure`` or is
+    linked by two or more systems, and carries a real serial number that is not a system's own (on
+    a one-blade controller the "enclosure" is the blade itself, already the server). With several,
+    the one that holds most resources. ``None`` for an ordinary rack or tower server.
+    """
+    system_serials = {normalise_serial(s.serial_number) for s in result.systems}
+    linked: dict[str, int] = {}
+    for system in result.systems:
+        for chassis in system.chassis:
+            linked[chassis.rstrip("/")] = linked.get(chassis.rstrip("/"), 0) + 1
+    found: list[Component] = []
+    for part in result.components:
+        if part.kind is not ComponentKind.CHASSIS:
+            continue
+        serial = normalise_serial(part.serial_number)
+        if not serial or serial in system_serials or owner(part.uri, result.systems):
+            continue
+        shared = (
+            part.chassis_type.strip().lower() in ENCLOSURE_TYPES or linked.get(part.uri.rstrip("/"), 0) > 1
+        )
+        if shared:
+            found.append(part)
+    if not found:
+        return None
+    return max(found, key=lambda c: sum(p.uri.startswith(c.uri.rstrip("/") + "/") for p in result.components))
+
+
+def enclosure_share(result: PollResult) -> PollResult:
+    """What of the poll belongs to no computer system: the enclosure's parts, faults and log entries."""
+    every = Identity(
+        matched=tuple(Candidate(s.uri, s.serial_number, s.uuid) for s in result.systems), candidates=()
+    )
+    nodes = (
+        scoped(result, every, shared=False)
+        if result.systems
+        else replace(result, components=(), faults=(), new_log_entries=())
+    )
+    node_parts = {c.uri for c in nodes.components}
+    node_faults = {f.key for f in nodes.faults}
+    node_entries = {e.uri or e.entry_id for e in nodes.new_log_entries}
+    return replace(
+        result,
+        systems=(),
+        components=tuple(
+            c for c in result.components if c.uri not in node_parts and c.kind is not ComponentKind.SYSTEM
+        ),
+        faults=tuple(f for f in result.faults if f.key not in node_faults),
+        new_log_entries=tuple(e for e in result.new_log_entries if (e.uri or e.entry_id) not in node_entries),
     )

@@ -118,6 +118,7 @@ def component(kind: ComponentKind, resource: dict[str, Any], uri: str, *slot_key
         health=Health.parse(dig(resource, "Status", "Health")),
         state=text(dig(resource, "Status", "State")),
         failure_predicted=is_predictive(resource),
+        chassis_type=text(resource.get("ChassisType")) if kind is ComponentKind.CHASSIS else "",
     )
 
 

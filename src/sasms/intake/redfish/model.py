@@ -63,6 +63,7 @@ class Component:
     health: Health = Health.UNKNOWN
     state: str = ""
     failure_predicted: bool = False
+    chassis_type: str = ""  # a chassis's ChassisType ("Enclosure", "Blade", "RackMount" …)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,11 +51,17 @@ from sasms.intake.redfish import (
     RedfishTransport,
     poll_bmc,
 )
-from sasms.intake.redfish.identity import normalise_serial
+from sasms.intake.redfish.identity import (
+    check_identity,
+    enclosure_of,
+    enclosure_share,
+    normalise_serial,
+    scoped,
+)
 from sasms.intake.services.alerts import _retrying
 from sasms.intake.services.bmc_identity import neighbours, verify_identity
 from sasms.intake.services.classify import area_from_text, category_for, impact_for, urgency_for
-from sasms.intake.services.common import audit, clip
+from sasms.intake.services.common import audit, clip, require_configure
 from sasms.intake.services.ticketing import robot_note
 from sasms.telemetry.services import record_poll
 from sasms.tickets.choices import OPEN_STATUSES, Channel, ComponentArea
@@ -226,11 +232,47 @@ def apply_poll(endpoint: BmcEndpoint, reported: PollResult, outcome: BmcPoll) ->
     targets = [(server, result), *neighbours(server=server, reported=reported)]
     for other, _part in sorted(targets[1:], key=lambda t: t[0].pk):
         server_lock(other.pk)
+    enclosure = _enclosure(endpoint, server, reported, [t[0] for t in targets], robot)
+    if enclosure is not None:
+        # The shared chassis is an asset of its own: its power, fans, manager and their faults
+        # are filed on it, and the registered server keeps only its own node's share.
+        server_lock(enclosure.pk)
+        identity = check_identity(reported, serial=server.serial, known_uuid=endpoint.system_uuid)
+        targets[0] = (server, scoped(reported, identity, shared=False))
+        targets.append((enclosure, enclosure_share(reported)))
     fresh_faults = False
     for target, part in targets:
         fresh_faults |= _apply_to(endpoint, target, part, robot, now, outcome)
     still_open = BmcFault.objects.filter(endpoint=endpoint, status=FaultStatus.OPEN).exists()
     outcome.status = PollStatus.FAULT if still_open or fresh_faults else PollStatus.OK
+
+
+def _enclosure(
+    endpoint: BmcEndpoint, server: Server, reported: PollResult, nodes: list[Server], robot: Any
+) -> Server | None:
+    """The enclosure asset of a blade or multi-node BMC (registered on first sight), or ``None``
+    when the BMC manages an ordinary server, or the BMC is registered on the enclosure itself."""
+    chassis = enclosure_of(reported)
+    if chassis is None:
+        return None
+    try:
+        enclosure = asset_services.register_enclosure(
+            actor=robot,
+            organisation=server.organisation,
+            vendor=server.vendor,
+            serial=clip(chassis.serial_number, 64),
+            model_name=chassis.model or chassis.name,
+            nodes=nodes,
+        )
+    except ServiceError as exc:  # e.g. the serial belongs to another customer's asset
+        logger.warning(
+            "BMC %s: enclosure %s not registered: %s", endpoint.address, chassis.serial_number, exc
+        )
+        return None
+    if enclosure.pk == server.pk:
+        server.kind = enclosure.kind
+        return None
+    return enclosure
 
 
 def _apply_to(
@@ -571,35 +613,89 @@ def _adopt(server: Server, kind: str, values: dict[str, str]) -> CmdbComponent |
 # --- Push: the BMC's EventService -------------------------------------------------------------------
 
 
-def subscribe_events(*, actor: Any, endpoint: BmcEndpoint, timeout: int = 10) -> str:
-    """Subscribe SASMS to the BMC's events: a fresh push token is the subscription's ``Context``.
+def push_destination(endpoint: BmcEndpoint) -> str:
+    """The address the BMC delivers this endpoint's events to."""
+    return settings.SASMS_BASE_URL.rstrip("/") + reverse("intake:bmc_events", args=[endpoint.pk])
 
-    Each delivery then makes the BMC due for a poll at once (the push view checks the Context), so a
-    pushed fault is read, grouped and de-duplicated exactly like a polled one. Returns the URI of
-    the subscription on the BMC; raises :class:`RedfishError` when the BMC refuses.
-    """
-    from sasms.intake.redfish.events import subscribe
-    from sasms.intake.services.config import issue_bmc_push_token
 
-    issued = issue_bmc_push_token(actor=actor, endpoint=endpoint)
-    destination = settings.SASMS_BASE_URL.rstrip("/") + reverse("intake:bmc_events", args=[endpoint.pk])
-    transport = RedfishTransport(
+def _event_transport(endpoint: BmcEndpoint, timeout: int) -> RedfishTransport:
+    return RedfishTransport(
         endpoint.base_url,
         endpoint.username,
         secrets.decrypt(endpoint.password_encrypted),
         auth=endpoint.auth,
         timeout=timeout,
+        max_retry=1,
         cafile=_ca_bundle() if endpoint.verify_tls and endpoint.scheme == "https" else None,
     )
+
+
+def subscribe_events(*, actor: Any, endpoint: BmcEndpoint, timeout: int = 10) -> str:
+    """Subscribe SASMS to the BMC's events: a fresh push token is the subscription's ``Context``.
+
+    Each delivery then makes the BMC due for a poll at once (the push view checks the Context), so a
+    pushed fault is read, grouped and de-duplicated exactly like a polled one. Returns the URI of
+    the subscription on the BMC; raises :class:`RedfishError` (with the BMC's own reason) when the
+    BMC cannot be reached or refuses — then the push token in use stays as it was.
+    """
+    from sasms.intake.redfish.events import subscribe
+    from sasms.intake.services.config import issue_bmc_push_token
+
+    require_configure(actor)
+    destination = push_destination(endpoint)
+    transport = _event_transport(endpoint, timeout)
     try:
-        uri = subscribe(transport, destination=destination, context=issued.token)
+        # The token is issued only once the BMC is reachable and logged in; a refusal rolls it back.
+        with transaction.atomic():
+            issued = issue_bmc_push_token(actor=actor, endpoint=endpoint)
+            uri = subscribe(transport, destination=destination, context=issued.token)
+            audit(
+                actor,
+                "bmc.subscribe",
+                issued.endpoint,
+                {"subscription": [None, uri], "destination": [None, destination]},
+                issued.endpoint.server.organisation,
+            )
     finally:
         transport.close()
-    audit(
-        actor,
-        "bmc.subscribe",
-        issued.endpoint,
-        {"subscription": [None, uri], "destination": [None, destination]},
-        issued.endpoint.server.organisation,
-    )
     return uri
+
+
+def unsubscribe_events(*, actor: Any, endpoint: BmcEndpoint, timeout: int = 10) -> list[str]:
+    """Delete SASMS's subscriptions on the BMC and retire the push token (later deliveries are refused).
+
+    Returns the URIs deleted (empty when there was none); other tools' subscriptions stay.
+    """
+    from sasms.intake.redfish.events import unsubscribe
+
+    require_configure(actor)
+    transport = _event_transport(endpoint, timeout)
+    try:
+        deleted = unsubscribe(transport, destination=push_destination(endpoint))
+    finally:
+        transport.close()
+    with transaction.atomic():
+        row = BmcEndpoint.objects.select_for_update(of=("self",)).select_related("server").get(pk=endpoint.pk)
+        before = row.push_token_prefix
+        row.push_token_prefix, row.push_token_digest = "", None
+        row.save(update_fields=["push_token_prefix", "push_token_digest"])
+        audit(
+            actor,
+            "bmc.unsubscribe",
+            row,
+            {"subscriptions": [deleted, []], "push_token": [before + "…" if before else None, None]},
+            row.server.organisation,
+        )
+    return deleted
+
+
+def event_subscriptions(*, actor: Any, endpoint: BmcEndpoint, timeout: int = 10) -> list[Any]:
+    """The subscriptions the BMC holds now, SASMS's own marked (read from the BMC, nothing stored)."""
+    from sasms.intake.redfish.events import subscriptions
+
+    require_configure(actor)
+    transport = _event_transport(endpoint, timeout)
+    try:
+        return list(subscriptions(transport, destination=push_destination(endpoint)))
+    finally:
+        transport.close()

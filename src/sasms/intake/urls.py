@@ -28,4 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("intake/bmcs/<int:pk>/", views.bmc_form_view, name="bmc_edit"),
     path("intake/bmcs/<int:pk>/poll/", views.bmc_poll_view, name="bmc_poll"),
     path("intake/bmcs/<int:pk>/push-token/", views.bmc_push_token_view, name="bmc_push_token"),
+    path("intake/bmcs/<int:pk>/subscribe/", views.bmc_subscribe_view, name="bmc_subscribe"),
+    path("intake/bmcs/<int:pk>/unsubscribe/", views.bmc_unsubscribe_view, name="bmc_unsubscribe"),
+    path("intake/bmcs/<int:pk>/subscriptions/", views.bmc_subscriptions_view, name="bmc_subscriptions"),
 ]

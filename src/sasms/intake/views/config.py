@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sasms.accounts.roles import Capability
+from sasms.core import secrets
 from sasms.core.errors import ServiceError
 from sasms.core.forms import add_service_error
 from sasms.core.lists import Column, attr
@@ -23,8 +24,15 @@ from sasms.intake.choices import BmcIdentity, PollStatus
 from sasms.intake.filtersets import AlertSourceFilterSet, BmcEndpointFilterSet, MailboxFilterSet
 from sasms.intake.forms import AlertSourceForm, BmcEndpointForm, MailboxForm
 from sasms.intake.models import AlertSource, BmcEndpoint
+from sasms.intake.redfish import RedfishError
 from sasms.intake.services import config as services
-from sasms.intake.services.bmc import poll_endpoint
+from sasms.intake.services.bmc import (
+    event_subscriptions,
+    poll_endpoint,
+    push_destination,
+    subscribe_events,
+    unsubscribe_events,
+)
 from sasms.intake.services.common import CONFIGURE
 from sasms.intake.services.mail import poll_mailbox
 from sasms.intake.views.common import IntakeList, actor_of, tabs
@@ -344,4 +352,75 @@ def bmc_push_token_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "intake/push_token.html",
         {"endpoint": issued.endpoint, "token": issued.token, "push_url": url, "intake_tabs": tabs(request)},
+    )
+
+
+def _bmc_failure(request: HttpRequest, error: Exception) -> None:
+    messages.error(request, _("The BMC did not do it: %(error)s") % {"error": error})
+
+
+@login_required
+@require_POST
+def bmc_subscribe_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Subscribe SASMS to the BMC's EventService (push), with a fresh secret Context."""
+    actor = actor_of(request)
+    require(actor, CONFIGURE)
+    endpoint = selectors.access_bmc_endpoint(actor=actor, endpoint_id=pk)
+    try:
+        uri = subscribe_events(actor=actor, endpoint=endpoint)
+    except (RedfishError, secrets.SecretError) as error:
+        _bmc_failure(request, error)
+    else:
+        messages.success(
+            request, _("The BMC now pushes its events to SASMS (subscription %(uri)s).") % {"uri": uri or "—"}
+        )
+    return redirect("intake:bmc_edit", pk=endpoint.pk)
+
+
+@login_required
+@require_POST
+def bmc_unsubscribe_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    require(actor, CONFIGURE)
+    endpoint = selectors.access_bmc_endpoint(actor=actor, endpoint_id=pk)
+    try:
+        deleted = unsubscribe_events(actor=actor, endpoint=endpoint)
+    except (RedfishError, secrets.SecretError) as error:
+        _bmc_failure(request, error)
+    else:
+        if deleted:
+            messages.success(
+                request, _("Event subscriptions deleted on the BMC: %(uris)s.") % {"uris": ", ".join(deleted)}
+            )
+        else:
+            messages.info(
+                request, _("The BMC had no event subscription of SASMS; the push token is retired.")
+            )
+    return redirect("intake:bmc_edit", pk=endpoint.pk)
+
+
+@login_required
+@require_GET
+def bmc_subscriptions_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The BMC's event subscriptions as it lists them now (read from the BMC on each visit)."""
+    actor = actor_of(request)
+    require(actor, CONFIGURE)
+    endpoint = selectors.access_bmc_endpoint(actor=actor, endpoint_id=pk)
+    error = ""
+    found: list[Any] = []
+    try:
+        found = event_subscriptions(actor=actor, endpoint=endpoint)
+    except (RedfishError, secrets.SecretError) as failure:
+        error = str(failure)
+    return render(
+        request,
+        "intake/bmc_subscriptions.html",
+        {
+            "endpoint": endpoint,
+            "subscriptions": found,
+            "error": error,
+            "destination": push_destination(endpoint),
+            "intake_tabs": tabs(request),
+        },
+        status=502 if error else 200,
     )

@@ -62,6 +62,18 @@ def access_subscription(*, actor: Actor, subscription_id: Any) -> ReportSubscrip
         raise NotFound(_("Not found.")) from exc
 
 
+def manages_others_subscriptions(actor: Actor) -> bool:
+    """Administrators change anyone's subscriptions they see (a customer administrator sees only
+    their own organisation's); everyone else only their own."""
+    return isinstance(actor, User) and (
+        actor.can(Capability.MANAGE_USERS) or actor.can(Capability.MANAGE_OWN_ORGANISATION_USERS)
+    )
+
+
+def may_change_subscription(*, actor: Actor, subscription: ReportSubscription) -> bool:
+    return subscription.owner_id == getattr(actor, "pk", None) or manages_others_subscriptions(actor)
+
+
 def require_staff_reader(actor: Actor) -> None:
     require_reports(actor)
     if not sees_all_organisations(actor):

@@ -17,12 +17,12 @@ from sasms.accounts.models import Organisation, OrganisationKind, User
 from sasms.accounts.roles import Capability
 from sasms.analytics import kpis
 from sasms.core.audit import changed_fields, record_audit, snapshot
-from sasms.core.errors import ServiceError
+from sasms.core.errors import PermissionDenied, ServiceError
 from sasms.core.outbox import enqueue_email
 from sasms.core.tenancy import sees_all_organisations
 from sasms.reports import figures, rendering, schedule
 from sasms.reports.models import PDF_KINDS, Frequency, ReportKind, ReportLanguage, ReportSubscription
-from sasms.reports.selectors import require_reports
+from sasms.reports.selectors import may_change_subscription, require_reports
 
 logger = logging.getLogger(__name__)
 FIELDS = ("name", "kind", "organisation", "language", "frequency", "recipients", "active")
@@ -136,6 +136,13 @@ def create_subscription(
     return subscription
 
 
+def _require_may_change(actor: User, subscription: ReportSubscription) -> None:
+    # Seeing a colleague's subscription is not owning it: re-addressing a manager's report to
+    # someone else or deleting it is for its owner and administrators.
+    if not may_change_subscription(actor=actor, subscription=subscription):
+        raise PermissionDenied(_("Only its owner or an administrator may change this subscription."))
+
+
 @transaction.atomic
 def update_subscription(
     *, actor: User, subscription: ReportSubscription, **changes: Any
@@ -147,6 +154,7 @@ def update_subscription(
             _("Unknown fields."), fields={n: [_("This field cannot be changed.")] for n in sorted(unknown)}
         )
     locked = ReportSubscription.objects.select_for_update().get(pk=subscription.pk)
+    _require_may_change(actor, locked)
     before = snapshot(locked, FIELDS)
     current = {name: getattr(locked, name) for name in FIELDS}
     values = _check(actor, {**current, **changes})
@@ -171,6 +179,7 @@ def update_subscription(
 def delete_subscription(*, actor: User, subscription: ReportSubscription) -> None:
     require_reports(actor)
     locked = ReportSubscription.objects.select_for_update().get(pk=subscription.pk)
+    _require_may_change(actor, locked)
     record_audit(
         actor=actor,
         action="reports.subscription.delete",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from sasms.accounts.models import User
 from sasms.accounts.roles import Capability
-from sasms.core.errors import ServiceError
+from sasms.core.errors import PermissionDenied, ServiceError
 from sasms.core.forms import add_service_error
 from sasms.core.lists import Column, ListPage, attr
 from sasms.core.tenancy import sees_all_organisations
@@ -98,11 +98,18 @@ class SubscriptionListView(ListPage):
     def can_create(self) -> bool:
         return True
 
+    def extra_context(self) -> dict[str, Any]:
+        return {"manages_others": selectors.manages_others_subscriptions(self.request.user)}
+
 
 @login_required
 def subscription_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     actor = _actor(request)
     subscription = selectors.access_subscription(actor=actor, subscription_id=pk) if pk else None
+    if subscription is not None and not selectors.may_change_subscription(
+        actor=actor, subscription=subscription
+    ):
+        raise PermissionDenied(_("Only its owner or an administrator may change this subscription."))
     organisations = selectors.report_organisations(actor=actor)
     staff = sees_all_organisations(actor)
     if subscription is not None:
@@ -148,6 +155,8 @@ def subscription_form_view(request: HttpRequest, pk: int | None = None) -> HttpR
 def subscription_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     subscription = selectors.access_subscription(actor=actor, subscription_id=pk)
+    if not selectors.may_change_subscription(actor=actor, subscription=subscription):
+        raise PermissionDenied(_("Only its owner or an administrator may change this subscription."))
     if request.method == "POST":
         name = subscription.name
         services.delete_subscription(actor=actor, subscription=subscription)

@@ -15,6 +15,7 @@ from sasms.field.api.urls import register as register_field
 from sasms.intake.api.urls import register as register_intake
 from sasms.integrations.api.urls import register as register_integrations
 from sasms.knowledge.api.urls import register as register_knowledge
+from sasms.maintenance.api.urls import register as register_maintenance
 from sasms.parts.api.urls import register as register_parts
 from sasms.portal.api.urls import register as register_portal
 from sasms.reports.api.urls import register as register_reports
@@ -41,6 +42,7 @@ register_analytics(router)
 register_reports(router)
 register_intake(router)
 register_integrations(router)
+register_maintenance(router)
 register_telemetry(router)
 
 # Swagger UI starts itself with an inline script: the one page allowed one.

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("sasms.telemetry.urls")),
     path("", include("sasms.analytics.urls")),
     path("", include("sasms.reports.urls")),
+    path("", include("sasms.maintenance.urls")),
     re_path(r"^api/(?P<version>v1)/", include(api_urls)),
     path(
         "api/docs/",

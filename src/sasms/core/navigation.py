@@ -133,6 +133,27 @@ MENU: list[MenuItem] = [
     MenuItem(_("Audit trail"), "core:audit_list", Capability.VIEW_AUDIT_TRAIL, "journal", ADMINISTRATION),
     MenuItem(_("API tokens"), "accounts:token_list", Capability.USE_API, "key", ADMINISTRATION),
     MenuItem(_("API documentation"), "api-docs", Capability.USE_API, "code", ADMINISTRATION),
+    MenuItem(_("PM plans"), "maintenance:plan_list", Capability.DISPATCH, "calendar-check", FIELD_AND_PARTS),
+    MenuItem(
+        _("PM visits"), "maintenance:visit_list", Capability.DISPATCH, "clipboard-check", FIELD_AND_PARTS
+    ),
+    MenuItem(
+        _("PM date requests"),
+        "maintenance:date_request_list",
+        Capability.DISPATCH,
+        "calendar2-x",
+        FIELD_AND_PARTS,
+    ),
+    MenuItem(
+        _("Blackout windows"), "maintenance:blackout_list", Capability.DISPATCH, "calendar-x", FIELD_AND_PARTS
+    ),
+    MenuItem(
+        _("PM checklists"), "maintenance:template_list", Capability.DISPATCH, "list-check", FIELD_AND_PARTS
+    ),
+    MenuItem(
+        _("PM attainment"), "maintenance:attainment", Capability.VIEW_REPORTS, "calendar2-check", REPORTS
+    ),
+    MenuItem(_("Preventive maintenance"), "maintenance:portal", Capability.VIEW_PORTAL, "calendar-check"),
 ]
 
 

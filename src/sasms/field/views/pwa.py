@@ -27,6 +27,7 @@ PRECACHE = (
     "field/field.js",
     "field/icon.svg",
     "field/icon-192.png",
+    "maintenance/checklist.js",
 )
 
 
@@ -43,7 +44,8 @@ def worker_config() -> dict[str, object]:
         "offline": reverse("field:offline"),
         "queue": static("field/queue.js"),
         "session": reverse("field:session"),
-        "pages": [f"^{scope}$", f"^{scope}visits/[0-9]+/$"],
+        # The PM checklist of a visit (sasms.maintenance) lives under the same scope, kept alike.
+        "pages": [f"^{scope}$", f"^{scope}visits/[0-9]+/$", f"^{scope}visits/[0-9]+/pm/$"],
         "staticPrefix": settings.STATIC_URL,
         "login": reverse("accounts:login"),
     }

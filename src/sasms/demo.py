@@ -31,6 +31,7 @@ DEMO_STEPS: list[str] = [
     # After the clocks: the analytics rollups are built from everything above.
     "sasms.analytics.demo",
     "sasms.reports.demo",
+    "sasms.telemetry.demo",
 ]
 
 

@@ -28,6 +28,7 @@ import math
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -212,3 +213,17 @@ def _poisson(rng: random.Random, mean: float) -> int:
         if p <= limit:
             return k
         k += 1
+
+
+DEMO_SERVERS = 24
+DEMO_DAYS = 180
+DEMO_FAILURE_SCALE = 10.0
+
+
+def build_step(*, rng: random.Random, scale: int, progress: Any, state: dict[str, Any]) -> None:
+    """The demo's telemetry: half a year of readings for a slice of the fleet (``sasms telemetry
+    demo`` writes more); then ``sasms telemetry replay`` has history to judge the rules on."""
+    servers = list(Server.objects.order_by("pk")[: DEMO_SERVERS * scale])
+    progress("Telemetry", 0, 1)
+    generate(servers, days=DEMO_DAYS, seed=rng.randrange(1, 10_000), failure_scale=DEMO_FAILURE_SCALE)
+    progress("Telemetry", 1, 1)

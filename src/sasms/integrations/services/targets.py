@@ -6,6 +6,7 @@ they changed, never their values.
 
 import ipaddress
 import secrets
+import socket
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -47,13 +48,30 @@ def _check_url(value: str, field: str, errors: dict[str, list[str]]) -> str:
     return url
 
 
+def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address ``host`` spells, in any form a resolver accepts, else None (a name).
+
+    Besides the dotted quad, the C library's resolver (so every HTTP client) reads decimal
+    (``2130706433``), hex (``0x7f.1``), octal (``017700000001``) and short (``127.1``) forms as
+    IPv4 addresses: they are normalised here so the save-time check sees the real address.
+    """
+    host = host.strip().rstrip(".")
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if not host or not all(c in "0123456789abcdefxABCDEFX." for c in host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return None
+
+
 def _literal_host_allowed(host: str) -> bool:
     """Names are checked when a delivery connects (they may resolve differently by then)."""
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return True
-    return destination_allowed(address)
+    address = literal_address(host)
+    return address is None or destination_allowed(address)
 
 
 def _check_events(events: Sequence[str], allowed: Sequence[str], errors: dict[str, list[str]]) -> list[str]:

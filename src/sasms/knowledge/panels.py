@@ -1,4 +1,4 @@
-"""The request page's knowledge panel: draft an article from a resolved request, see those drafted."""
+"""The request page's knowledge panels: ask the knowledge base; draft an article from a resolved request."""
 
 from typing import Any
 
@@ -28,7 +28,20 @@ def knowledge_panel(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | No
     }
 
 
+def ask_panel(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
+    """The agent's "ask the knowledge base" box, on every request a staff member works."""
+    actor = request.user
+    if not isinstance(actor, User) or not actor.can(Capability.WORK_TICKETS):
+        return None
+    return {"ticket": ticket, "question": ticket.title}
+
+
 def register_panels() -> None:
+    register_panel(
+        TicketPanel(
+            key="kb_ask", template="knowledge/_ask_panel.html", context=ask_panel, column="side", order=80
+        )
+    )
     register_panel(
         TicketPanel(
             key="knowledge",

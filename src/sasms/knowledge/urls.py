@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from sasms.knowledge.views import dictionary, editor, lists, pages, suggest
+from sasms.knowledge.views import ask, dictionary, editor, lists, pages, suggest
 
 app_name = "knowledge"
 
@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("kb/", pages.home_view, name="home"),
     path("kb/search/", pages.search_view, name="search"),
     path("kb/suggest/", suggest.suggest_view, name="suggest"),
+    path("kb/ask/", ask.ask_view, name="ask"),
     path("kb/preview/", editor.preview_view, name="preview"),
     path("kb/articles/", lists.ArticleListView.as_view(), name="article_list"),
     path("kb/articles/new/", editor.article_form_view, name="article_create"),

@@ -151,6 +151,11 @@ class ArticleSearchInput(StrictInputSerializer):
     prefix = serializers.BooleanField(
         required=False, default=False, help_text="The last word may be a prefix."
     )
+    include_drafts = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Also match unpublished versions, ranked with the published ones (knowledge editors only).",
+    )
     page = serializers.IntegerField(required=False, min_value=1, max_value=10, default=1)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=50, default=20)
 

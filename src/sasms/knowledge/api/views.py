@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from sasms.accounts.models import User
 from sasms.assets.models import ServerModel, Vendor
-from sasms.core.errors import NotFound
+from sasms.core.errors import NotFound, PermissionDenied
 from sasms.knowledge import selectors, services
 from sasms.knowledge.api import serializers as s
 from sasms.knowledge.filtersets import ArticleFilterSet, ReaderArticleFilterSet
@@ -125,6 +125,11 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         parameters=[
             OpenApiParameter("q", str, required=True, description="Words, part numbers or error codes."),
             OpenApiParameter("prefix", bool, description="The last word may be a prefix (as you type)."),
+            OpenApiParameter(
+                "include_drafts",
+                bool,
+                description="Also match unpublished versions (knowledge editors only; 403 for anyone else).",
+            ),
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int, description="At most 50."),
         ],
@@ -138,7 +143,18 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = s.ArticleSearchInput(data=request.query_params.dict())
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = data.validated_data
-        hits = search_articles(actor=actor, query=values["q"], prefix=values["prefix"])
+        drafts = bool(values["include_drafts"])
+        if drafts and not selectors.is_editor(actor):
+            # Customers and staff who do not edit knowledge never see unpublished versions.
+            message = _("Only knowledge editors may search drafts.")
+            raise PermissionDenied(message, fields={"include_drafts": [message]})
+        hits = search_articles(
+            actor=actor,
+            query=values["q"],
+            prefix=values["prefix"],
+            include_drafts=drafts,
+            drafts_ranked=drafts,
+        )
         start = (values["page"] - 1) * values["page_size"]
         chunk = highlighted(hits[start : start + values["page_size"]], query=values["q"])
         # The page's articles with everything the output shows, in a fixed number of queries.

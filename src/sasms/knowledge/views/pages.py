@@ -16,7 +16,7 @@ from sasms.core.errors import NotFound, ServiceError
 from sasms.core.forms import add_service_error
 from sasms.core.parsing import is_ascii_digits
 from sasms.knowledge import selectors, services
-from sasms.knowledge.answer import answer_for
+from sasms.knowledge.answer import ask
 from sasms.knowledge.forms import FeedbackForm, SearchForm, WorkflowForm
 from sasms.knowledge.markdown import diff_html, render_markdown
 from sasms.knowledge.search import ArticleHit, highlighted, hit_queryset, search_articles
@@ -59,7 +59,7 @@ def _search_context(request: HttpRequest, *, prefix: bool) -> dict[str, Any]:
         )
         hits = [ArticleHit(a, conditional_escape(a.shown_title), SafeString(""), 0.0, False) for a in browse]  # type: ignore[attr-defined]
     page = Paginator(hits, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    answer = answer_for(hits, question=query) if query and page.number == 1 else None
+    answer = ask(hits, question=query) if query and page.number == 1 else None
     if query:  # only the page shown is highlighted
         page.object_list = highlighted(list(page.object_list), query=query)
     params = request.GET.copy()

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from sasms.knowledge.answer import answer_for
+from sasms.knowledge.answer import ask
 from sasms.knowledge.suggest import suggestions_for
 from sasms.knowledge.views.common import actor_of
 
@@ -32,7 +32,7 @@ def suggest_view(request: HttpRequest) -> HttpResponse:
         requests=params.get("requests", "1") != "0",
     )
     # The portal's new-request page and the agent's side panel: the best passage above the titles.
-    answer = answer_for(suggestions.articles, question=text) if suggestions.articles else None
+    answer = ask(suggestions.articles, question=text) if suggestions.articles else None
     response = render(request, "knowledge/_suggest.html", {"suggestions": suggestions, "answer": answer})
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -551,6 +551,14 @@ SASMS_SECRET_KEYS: list[str] = env.list("SASMS_SECRET_KEYS", default=[])
 # CA bundle for BMC certificates (empty: the system's bundle).
 SASMS_BMC_CA_BUNDLE: str = env.str("SASMS_BMC_CA_BUNDLE", default="")
 
+# Knowledge answers written by a language model (OpenAI-compatible chat completions): off unless a
+# URL and a model are set; customer data is sent only when allowed (sasms/knowledge/llm.py).
+SASMS_KB_LLM_URL: str = env.str("SASMS_KB_LLM_URL", default="")
+SASMS_KB_LLM_MODEL: str = env.str("SASMS_KB_LLM_MODEL", default="")
+SASMS_KB_LLM_API_KEY: str = env.str("SASMS_KB_LLM_API_KEY", default="")
+SASMS_KB_LLM_TIMEOUT: float = env.float("SASMS_KB_LLM_TIMEOUT", default=10.0)
+SASMS_KB_LLM_SEND_CUSTOMER_DATA: bool = env.bool("SASMS_KB_LLM_SEND_CUSTOMER_DATA", default=False)
+
 # Service cost per request (docs/kpis.md): labour per engineer hour and a flat fee per on-site visit
 # (CNY); the rollup refresh re-reads rows changed this many seconds before its last watermark.
 SASMS_ANALYTICS_LABOUR_RATE_PER_HOUR: str = env.str("SASMS_ANALYTICS_LABOUR_RATE_PER_HOUR", default="300")

@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime
 import statistics
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from sasms.assets.models import Component, ComponentKind
 from sasms.telemetry import selectors
 from sasms.telemetry.choices import Rule, SeriesKind
 from sasms.telemetry.models import Series
-from sasms.telemetry.rules import CHECKS, DAY, RULES_OF_METRIC, SPECS
+from sasms.telemetry.rules import CHECKS, DAY, RULES_OF_METRIC, SPECS, Point
 
 QUIET_DAYS = 7
 MONTH_DAYS = 30.44
@@ -80,6 +81,33 @@ class ReplayReport:
                 f"{r.label:<36} {r.failures:>8} {r.predicted:>9} {lead:>15} {r.alarms:>7} {r.false_alarms:>6} {r.false_per_1000_server_months:>21.2f}"
             )
         return out
+
+
+class _Prefix(Sequence[Point]):
+    """The first ``cut`` points of a series without copying them (the replay looks at every day)."""
+
+    __slots__ = ("_data", "_cut")
+
+    def __init__(self, data: list[Point], cut: int) -> None:
+        self._data, self._cut = data, cut
+
+    def __len__(self) -> int:
+        return self._cut
+
+    @overload
+    def __getitem__(self, index: int) -> Point: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Point]: ...
+
+    def __getitem__(self, index: int | slice) -> Point | list[Point]:
+        if isinstance(index, slice):
+            return self._data[: self._cut][index] if index.stop is not None else self._data[index.start or 0 : self._cut]
+        if index < 0:
+            index += self._cut
+        if not 0 <= index < self._cut:
+            raise IndexError(index)
+        return self._data[index]
 
 
 @dataclass
@@ -145,7 +173,7 @@ def replay(
                     if cut == 0:
                         continue
                     peer = peers.get(row.pk, {}).get(step_index) if rule == Rule.FAN_PEERS else None
-                    fired = check(data[:cut], now, limit, peer) is not None
+                    fired = check(_Prefix(data, cut), now, limit, peer) is not None
                     if fired:
                         if episode_start is None or now - last_fired > QUIET_DAYS * DAY:
                             if episode_start is not None:

@@ -8,6 +8,8 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
-        from sasms.analytics import navigation
+        from sasms.analytics import navigation, work
+        from sasms.core.home import register_work_provider
 
         navigation.register()
+        register_work_provider(work.sections_for)

@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.models import Organisation, OrganisationKind, Team, User
-from sasms.accounts.roles import Capability
+from sasms.accounts.roles import Capability, Role
 from sasms.core.filtersets import AuditFilterSet
+from sasms.core.home import work_for
 from sasms.core.lists import Column, ListPage, attr
 from sasms.core.models import OutboxMessage, OutboxStatus
 from sasms.core.selectors import audit_entries_visible_to
@@ -19,8 +20,11 @@ def home_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user.can(Capability.VIEW_PORTAL):
         return redirect("portal:home")  # a customer's home is the portal
+    if user.role == Role.FIELD_ENGINEER and _on_a_phone(request):
+        return redirect("field:my_visits")  # on the road, the day's visits are the home
     cards: list[dict[str, Any]] = []
-    if user.can(Capability.VIEW_ALL_ORGANISATIONS):
+    # Staff see their own work (the sections); the installation's totals are the administrator's work.
+    if user.can(Capability.MANAGE_USERS):
         cards.append(
             {
                 "label": _("Customers"),
@@ -48,7 +52,12 @@ def home_view(request: HttpRequest) -> HttpResponse:
                 "value": User.objects.filter(organisation_id=user.organisation_id, is_active=True).count(),
             }
         )
-    return render(request, "core/home.html", {"cards": cards})
+    return render(request, "core/home.html", {"cards": cards, "sections": work_for(user)})
+
+
+def _on_a_phone(request: HttpRequest) -> bool:
+    # Browsers put "Mobi" in the user agent of phones (not of tablets): the convention sites rely on.
+    return "Mobi" in request.headers.get("User-Agent", "")
 
 
 class AuditListView(ListPage):

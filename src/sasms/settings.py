@@ -572,6 +572,10 @@ SASMS_PASSWORD_RESET_RATE: str = env.str("SASMS_PASSWORD_RESET_RATE", default="5
 SASMS_AUDIT_ORDER_TOLERANCE_SECONDS: int = env.int("SASMS_AUDIT_ORDER_TOLERANCE_SECONDS", default=600)
 # API tokens live at most this many days (at most 365; a lower value also ends older tokens sooner).
 SASMS_API_TOKEN_MAX_DAYS: int = env.int("SASMS_API_TOKEN_MAX_DAYS", default=365)
+# Failed sign-ins per client address across all user names (password spraying), and failed API
+# token checks per address; past the rate the address is refused (429) until the window passes.
+SASMS_LOGIN_ADDRESS_FAILURE_RATE: str = env.str("SASMS_LOGIN_ADDRESS_FAILURE_RATE", default="30/15m")
+SASMS_API_TOKEN_FAILURE_RATE: str = env.str("SASMS_API_TOKEN_FAILURE_RATE", default="20/m")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "sasms.core.middleware.ratelimit_key_ip"
 # Monitoring webhooks per sending address (alert storms are bursts: keep it generous), and failed

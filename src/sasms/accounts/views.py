@@ -40,6 +40,7 @@ from sasms.accounts.forms import (
     TokenForm,
     UserForm,
 )
+from sasms.accounts.limits import count_failure, failed_too_often
 from sasms.accounts.models import User
 from sasms.accounts.roles import Capability
 from sasms.core import privacy
@@ -81,10 +82,25 @@ def _finish_sign_in(
     return response
 
 
+LOGIN_FAILURES = "login-failed-address"
+
+
+def _address_failed_too_often(request: HttpRequest) -> bool:
+    """Failed sign-ins per client address, whatever the user names (password spraying); django-axes
+    separately locks each user name and address pair."""
+    return failed_too_often(request, group=LOGIN_FAILURES, rate=settings.SASMS_LOGIN_ADDRESS_FAILURE_RATE)
+
+
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if request.method == "POST" and _address_failed_too_often(request):
+        # Refused before any password is checked: the address has failed with too many names.
+        message = _("Too many failed sign-in attempts from this address; try again later.")
+        form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+        context = {"form": form, "next": next_url, "lockout_message": message}
+        return render(request, "accounts/login.html", context, status=429)
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid() and form.user is not None:
         if user_has_device(form.user, confirmed=True):
@@ -92,6 +108,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_NEXT_KEY] = next_url
             return redirect("accounts:login_verify")
         return _finish_sign_in(request, form.user, next_url)
+    if request.method == "POST":
+        count_failure(request, group=LOGIN_FAILURES, rate=settings.SASMS_LOGIN_ADDRESS_FAILURE_RATE)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 

@@ -1,0 +1,17 @@
+"""Failures counted per client address (django-ratelimit, in the shared cache).
+
+A rate such as ``30/15m`` allows that many failures in the window; the next attempt is refused
+before it is checked, until the window passes. Successes are never counted.
+"""
+
+from django.http import HttpRequest
+from django_ratelimit.core import get_usage  # type: ignore[import-untyped]
+
+
+def failed_too_often(request: HttpRequest, *, group: str, rate: str) -> bool:
+    usage = get_usage(request, group=group, key="ip", rate=rate, increment=False)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def count_failure(request: HttpRequest, *, group: str, rate: str) -> None:
+    get_usage(request, group=group, key="ip", rate=rate, increment=True)

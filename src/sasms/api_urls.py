@@ -2,13 +2,14 @@
 
 from csp.decorators import csp_update
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from sasms.accounts.api.views import MeView, OrganisationViewSet, TeamViewSet, TokenViewSet, UserViewSet
 from sasms.analytics.api.urls import register as register_analytics
 from sasms.assets.api.urls import register as register_assets
 from sasms.contracts.api.urls import register as register_contracts
+from sasms.core.api.schema_view import CachedSchemaView
 from sasms.core.api.views import AuditEntryViewSet
 from sasms.dispatch.api.urls import register as register_dispatch
 from sasms.field.api.urls import register as register_field
@@ -50,7 +51,7 @@ SWAGGER_CSP = csp_update({"script-src": ["'unsafe-inline'"]})
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", CachedSchemaView.as_view(), name="api-schema"),
     path(
         "docs/",
         SWAGGER_CSP(SpectacularSwaggerView.as_view(url_name="api-schema")),

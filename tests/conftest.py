@@ -54,6 +54,7 @@ REFERENCE_DATA_SEEDS = [
     ("sasms.contracts.migrations.0002_seed_service_products", "seed"),
     ("sasms.sla.migrations.0002_seed_calendars", "seed"),
     ("sasms.sla.migrations.0004_seed_escalation_policies", "seed"),
+    ("sasms.maintenance.migrations.0002_seed_default_checklist", "seed"),
 ]
 
 

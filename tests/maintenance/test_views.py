@@ -199,3 +199,25 @@ def test_api_proposes_confirms_and_reports_attainment(
     assert attainment.json()["total"]["planned"] == 8
     bad = api.get("/api/v1/pm-attainment/?start=2027-13-01")  # type: ignore[attr-defined]
     assert bad.status_code == 400
+
+
+def test_pm_attainment_on_the_customer_and_manager_dashboards(
+    client_for: Callable[[User], Client],
+    confirmed: PmPlan,
+    make_user: Callable[..., User],
+    customer_b: Organisation,
+) -> None:
+    query = "?period=custom&start=2027-01-01&end=2027-12-31"
+    customer = client_for(make_user(Role.CUSTOMER, language="en"))
+    page = customer.get(reverse("analytics:customer") + query)
+    assert page.status_code == 200
+    assert "Preventive maintenance attainment" in page.content.decode()
+    exported = customer.get(reverse("analytics:customer") + query + "&export=csv&table=pm-attainment")
+    lines = exported.content.decode().splitlines()
+    assert lines[-1].startswith("Total,8,0,0")
+    manager = client_for(make_user(Role.SERVICE_MANAGER, language="en"))
+    rows = manager.get(reverse("analytics:manager") + query + "&export=csv&table=pm-attainment")
+    assert rows.content.decode().splitlines()[-1].startswith("Total,8,0,0")
+    other = client_for(make_user(Role.CUSTOMER, organisation=customer_b, language="en"))
+    theirs = other.get(reverse("analytics:customer") + query + "&export=csv&table=pm-attainment")
+    assert theirs.content.decode().splitlines()[-1].startswith("Total,0,0,0")

@@ -123,3 +123,72 @@ def _report_subscription(world: World) -> None:
         recipients="zzsecretb@b.example",
     )
     world.add("report_subscription", subscription.pk, str(subscription.pk))
+
+
+@register
+def _preventive_maintenance(world: World) -> None:
+    """B's PM: a blackout window, a confirmed plan with its visits and a request for another date."""
+    import datetime
+
+    from django.utils import timezone
+
+    from sasms.accounts.models import User as UserModel
+    from sasms.accounts.roles import Role
+    from sasms.contracts.models import Contract, CoveredServer, ServiceProduct
+    from sasms.maintenance import services as pm
+
+    server = Server.objects.filter(organisation=world.b).first()
+    if server is None:
+        return
+    dispatcher = UserModel.objects.create_user(
+        email="zz-pm-dispatcher@provider.example", organisation=world.provider, role=Role.DISPATCHER
+    )
+    engineer = UserModel.objects.create_user(
+        email="zz-pm-field@provider.example", organisation=world.provider, role=Role.FIELD_ENGINEER
+    )
+    today = timezone.localdate()
+    product = ServiceProduct.objects.create(
+        code="zz-pm", name="ZZ PM", coverage_hours="5x9", pm_visits_per_year=2
+    )
+    contract = Contract.objects.create(
+        number="ZZSECRETB-PM",
+        organisation=world.b,
+        product=product,
+        start_date=today,
+        end_date=today + datetime.timedelta(days=364),
+        status="active",
+    )
+    CoveredServer.objects.create(contract=contract, server=server)
+    blackout = pm.create_blackout(
+        actor=world.b_user,
+        organisation=world.b,
+        start_date=today + datetime.timedelta(days=3),
+        end_date=today + datetime.timedelta(days=5),
+        reason="ZZSECRETB freeze",
+    )
+    plan = pm.confirm_plan(
+        actor=dispatcher, plan=pm.propose_plan(actor=dispatcher, contract=contract), engineer=engineer
+    )
+    visit = plan.visits.order_by("planned_date").first()
+    assert visit is not None
+    assert visit.field_visit_id is not None
+    answer, _duplicate = pm.record_answer(
+        actor=engineer,
+        pm_visit=visit,
+        server_id=server.pk,
+        item_id=pm.active_items(pm.template_for(server))[0].pk,
+        result="fault",
+        note="ZZSECRETB finding",
+    )
+    request = pm.request_other_date(
+        actor=world.b_user,
+        pm_visit=visit,
+        requested_date=visit.planned_date + datetime.timedelta(days=1),
+        reason="ZZSECRETB audit",
+    )
+    world.add("pm_blackout", blackout.pk, str(blackout.pk))
+    world.add("pm_plan", plan.pk, str(plan.pk))
+    world.add("pm_visit", visit.pk, str(visit.pk))
+    world.add("pm_field_visit", visit.field_visit_id, str(visit.field_visit_id))
+    world.add("pm_answer", answer.pk, str(answer.pk))
+    world.add("pm_date_request", request.pk, str(request.pk))

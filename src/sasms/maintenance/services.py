@@ -532,7 +532,7 @@ def record_answer(
     errors: dict[str, list[str]] = {}
     server = pm_visit.servers.filter(pk=server_id).first() if str(server_id).isdigit() else None
     if server is None:
-        errors["server"] = [_("This server is not part of the visit.")]
+        errors["server"] = [_("This server is not on this visit.")]
     item = ChecklistItem.objects.filter(pk=item_id).first() if str(item_id).isdigit() else None
     if item is None:
         errors["item"] = [_("Unknown checklist line.")]

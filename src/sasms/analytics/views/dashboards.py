@@ -37,6 +37,7 @@ from sasms.analytics.views.common import (
 )
 from sasms.core.errors import PermissionDenied
 from sasms.core.permissions import require
+from sasms.maintenance.kpi import pm_attainment_table
 from sasms.tickets import selectors as ticket_selectors
 
 TOP_FAULTS = 10
@@ -152,9 +153,11 @@ def manager_context(form: DashboardFilterForm, actor: User) -> dict[str, Any]:
             distribution_table(board.by_vendor, "vendor", cards),
             distribution_table(board.by_model, "model", cards),
             distribution_table(board.by_component, "component", cards),
+            pm_attainment_table(kpi_filter, actor),
         ],
         "links": _links(
             ("sla:attainment", gettext_lazy("SLA attainment report")),
+            ("maintenance:attainment", gettext_lazy("PM attainment")),
             ("portal:survey_results", gettext_lazy("Satisfaction surveys")),
             ("parts:stock_report", gettext_lazy("Parts turnover and dead stock")),
             ("parts:forecast_list", gettext_lazy("Parts demand forecast")),
@@ -362,9 +365,11 @@ def customer_context(form: DashboardFilterForm, actor: User) -> dict[str, Any]:
             sla_table(cards),
             distribution_table(by_component[:TOP_FAULTS], "component", cards),
             distribution_table(by_model[:TOP_FAULTS], "model", cards),
+            pm_attainment_table(kpi_filter, actor),
         ],
         "links": _links(
             ("portal:request_list", gettext_lazy("My requests")),
             ("portal:server_list", gettext_lazy("My servers")),
+            ("maintenance:portal", gettext_lazy("Preventive maintenance")),
         ),
     }

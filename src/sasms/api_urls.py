@@ -19,6 +19,7 @@ from sasms.knowledge.api.urls import register as register_knowledge
 from sasms.maintenance.api.urls import register as register_maintenance
 from sasms.parts.api.urls import register as register_parts
 from sasms.portal.api.urls import register as register_portal
+from sasms.proactive.api.urls import register as register_proactive
 from sasms.reports.api.urls import register as register_reports
 from sasms.sla.api.urls import register as register_sla
 from sasms.telemetry.api.urls import register as register_telemetry
@@ -45,6 +46,7 @@ register_intake(router)
 register_integrations(router)
 register_maintenance(router)
 register_telemetry(router)
+register_proactive(router)
 
 # Swagger UI starts itself with an inline script: the one page allowed one.
 SWAGGER_CSP = csp_update({"script-src": ["'unsafe-inline'"]})

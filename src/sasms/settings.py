@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "sasms.integrations",
     "sasms.maintenance",
     "sasms.telemetry",
+    "sasms.proactive",
 ]
 
 MIDDLEWARE = [
@@ -360,6 +361,13 @@ CELERY_BEAT_SCHEDULE = {
     "parts-forecast": {"task": "sasms.parts.tasks.forecast", "schedule": crontab(minute="7", hour="2")},
     # Service reports that failed to render are made again.
     "field-report-sweep": {"task": "sasms.field.tasks.report_sweep", "schedule": 300.0},
+    # Contracts' monthly/quarterly health checks (PDF by e-mail), hourly; each period once.
+    "proactive-health-checks": {
+        "task": "sasms.proactive.tasks.health_check_sweep",
+        "schedule": crontab(minute="47"),
+    },
+    # Campaign items whose server's newest BMC poll shows the fixed version are closed.
+    "proactive-close-fixed-items": {"task": "sasms.proactive.tasks.close_fixed_items", "schedule": 300.0},
     # Resolved requests close themselves N days (SASMS_TICKET_AUTO_CLOSE_DAYS, default 7) later.
     "tickets-auto-close": {
         "task": "sasms.tickets.tasks.auto_close_resolved",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("sasms.analytics.urls")),
     path("", include("sasms.reports.urls")),
     path("", include("sasms.maintenance.urls")),
+    path("", include("sasms.proactive.urls")),
     re_path(r"^api/(?P<version>v1)/", include(api_urls)),
     path(
         "api/docs/",

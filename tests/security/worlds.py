@@ -109,6 +109,38 @@ def _internal_article(world: World) -> None:
 
 
 @register
+def _firmware_campaign_and_health_check(world: World) -> None:
+    """A campaign item on B's server (with B's note) and B's health check with its server results."""
+    from sasms.accounts.models import User as UserModel
+    from sasms.accounts.roles import Role
+    from sasms.assets import services as asset_services
+    from sasms.proactive.services import advisories, campaigns
+    from sasms.proactive.services import health
+
+    server = Server.objects.filter(organisation=world.b).first()
+    if server is None:
+        return
+    manager = UserModel.objects.create_user(
+        email="zz-proactive@provider.example", organisation=world.provider, role=Role.SERVICE_MANAGER
+    )
+    asset_services.add_component(actor=None, server=server, kind="firmware", slot="BIOS", firmware="1.0.0")
+    advisory = advisories.save_advisory(
+        actor=manager,
+        values={"reference": "ZZ-ADV-1", "title": "BIOS", "vendor": server.vendor.name,
+                "component_type": "bios", "fixed_version": "2.0.0"},  # fmt: skip
+    )
+    campaign = campaigns.open_campaign(actor=manager, advisory=advisory)
+    item = campaign.items.get()
+    campaigns.record_outcome(actor=manager, item=item, status="unreachable", reason="ZZSECRETB site closed")
+    check = health.run_health_check(actor=manager, organisation=world.b)
+    world.add("campaign", campaign.pk, str(campaign.pk))
+    world.add("campaign_item", item.pk, str(item.pk))
+    world.add("health_check", check.pk, str(check.pk))
+    for result in check.results.all():
+        world.add("server_health", result.pk, str(result.pk))
+
+
+@register
 def _report_subscription(world: World) -> None:
     """B's customer administrator subscribes to B's QBR (edit/delete URLs take its id)."""
     from sasms.reports.services import create_subscription

@@ -127,6 +127,17 @@ MENU: list[MenuItem] = [
     ),
     MenuItem(_("Escalation policies"), "sla:policy_list", Capability.MANAGE_SLA, "bell", ADMINISTRATION),
     MenuItem(_("SLA attainment"), "sla:attainment", Capability.VIEW_REPORTS, "speedometer2", REPORTS),
+    MenuItem(
+        _("Firmware advisories"),
+        "proactive:advisory_list",
+        Capability.VIEW_ALL_ORGANISATIONS,
+        "shield-exclamation",
+        SERVERS_AND_CONTRACTS,
+    ),
+    MenuItem(
+        _("Health checks"), "proactive:health_list", Capability.VIEW_ALL_ORGANISATIONS, "heart-pulse", REPORTS
+    ),
+    MenuItem(_("Server health"), "proactive:portal_health", Capability.VIEW_PORTAL, "heart-pulse"),
     MenuItem(_("Service requests"), "tickets:queue", Capability.WORK_TICKETS, "inbox", SERVICE_DESK),
     MenuItem(_("Phone intake"), "tickets:intake", Capability.WORK_TICKETS, "telephone", SERVICE_DESK),
     MenuItem(_("Proactive requests"), "telemetry:proactive_list", Capability.WORK_TICKETS, "activity", SERVICE_DESK),

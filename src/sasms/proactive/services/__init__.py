@@ -1,0 +1,1 @@
+"""The proactive app's writers: advisories and baselines, campaigns, health checks."""

@@ -29,7 +29,8 @@ pytestmark = pytest.mark.django_db
 def test_create_numbers_snapshots_and_records(ticket: Ticket, contact_a: Contact) -> None:
     day = timezone.localdate(ticket.created_at)
     assert re.fullmatch(rf"SR{day:%Y%m%d}\d{{5}}", ticket.number)
-    assert ticket.number.endswith("00001")
+    if connection.vendor == "sqlite":  # gap-free counter; PostgreSQL's day sequence may skip numbers
+        assert ticket.number.endswith("00001")
     assert ticket.entitled is True
     assert ticket.entitlement["source"] == "warranty"
     assert ticket.time_and_materials == ""
@@ -83,8 +84,10 @@ def test_numbers_follow_the_local_day(make_ticket: Callable[..., Ticket]) -> Non
     assert int(second.number[-5:]) == int(first.number[-5:]) + 1
     # 2026-01-01T16:30Z is already 2 January in Asia/Shanghai.
     late = make_ticket(created_at=datetime.datetime(2026, 1, 1, 16, 30, tzinfo=datetime.UTC))
-    assert late.number == "SR2026010200001"
-    assert DailyCounter.objects.get(day=datetime.date(2026, 1, 2)).value == 1
+    assert late.number.startswith("SR20260102")
+    if connection.vendor == "sqlite":
+        assert late.number == "SR2026010200001"
+        assert DailyCounter.objects.get(day=datetime.date(2026, 1, 2)).value == 1
 
 
 def test_entitlement_snapshot_is_kept_when_coverage_changes(ticket: Ticket, server_a: Server) -> None:

@@ -1,7 +1,6 @@
 """Opening a service request: numbering, entitlement snapshot, priority, SOP checklist."""
 
 import datetime
-import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -199,8 +198,9 @@ def create_ticket(
     day = timezone.localdate(now)
     entitlement = entitlement_snapshot(server, now)
     ticket = Ticket(
-        # A unique placeholder until the end: see the numbering step below.
-        number=f"TMP{uuid.uuid4().hex[:17]}",
+        # Taken first: the day's sequence holds no lock (PostgreSQL) and SQLite's single writer
+        # holds the database for the whole transaction anyway (sasms.tickets.locks).
+        number=format_number(day, next_daily_sequence(day)),
         organisation=organisation,
         requester=requester,
         server=server,
@@ -236,10 +236,6 @@ def create_ticket(
         public=True,
         data={"channel": channel, "priority": ticket.priority, "entitled": ticket.entitled},
     )
-    # The day's counter row stays locked until commit, so it is taken as late as possible: the
-    # more work after it, the longer concurrent creators queue behind it.
-    ticket.number = format_number(day, next_daily_sequence(day))
-    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
     index_new_ticket(ticket)
     audit(actor, "create", ticket, changed_fields({}, snapshot(ticket, CREATE_AUDIT_FIELDS)))
     if requester is not None and requester.email:

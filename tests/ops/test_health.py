@@ -21,7 +21,13 @@ def test_readyz_reports_every_check_ok(client: Client) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ready"
-    assert body["checks"] == {"database": "ok", "cache": "ok", "migrations": "ok"}
+    assert body["checks"] == {
+        "database": "ok",
+        "cache": "ok",
+        "migrations": "ok",
+        "templates": "ok",
+        "static": "ok",
+    }
 
 
 @pytest.mark.django_db

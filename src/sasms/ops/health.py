@@ -1,18 +1,24 @@
 """Liveness (``/healthz``) and readiness (``/readyz``) probes for load balancers and systemd.
 
 ``/healthz`` answers from the process alone. ``/readyz`` checks the database (and the replica when
-configured), the cache, the Celery broker when one is configured, and that every migration is
-applied; it answers 503 with a JSON body naming each check that failed.
+configured), the cache, the Celery broker when one is configured, that every migration is
+applied, and what every page needs: the base template loads and each static file it links
+(stylesheets, scripts) can be served — with collectstatic's manifest, that the manifest names it
+and the copy exists. It answers 503 with a JSON body naming each check that failed and why.
 """
 
+import re
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.cache import cache
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
+from django.template.loader import get_template
 from django.views.decorators.cache import never_cache
 
 from sasms.ops.router import REPLICA_ALIAS, replica_configured
@@ -63,6 +69,41 @@ def check_migrations() -> None:
     _migrations_checked = True
 
 
+BASE_TEMPLATE = "base.html"
+STATIC_TAG = re.compile(r"""\{%\s*static\s+['"]([^'"]+)['"]\s*%\}""")
+
+
+def _base_template_source() -> str:
+    return str(get_template(BASE_TEMPLATE).template.source)  # type: ignore[attr-defined]
+
+
+def check_templates() -> None:
+    """Every page extends the base template: it must load (found and parsed)."""
+    _base_template_source()
+
+
+def check_static() -> None:
+    """Each static file the base template links can be served (else every page answers 500 or
+    renders without its stylesheet)."""
+    names = STATIC_TAG.findall(_base_template_source())
+    if not names:
+        raise RuntimeError(f"{BASE_TEMPLATE} links no static files")
+    missing: list[str] = []
+    for name in names:
+        if isinstance(staticfiles_storage, ManifestFilesMixin):
+            try:
+                hashed = staticfiles_storage.stored_name(name)
+            except ValueError:
+                missing.append(f"{name} (not in the manifest: run collectstatic)")
+                continue
+            if not staticfiles_storage.exists(hashed):
+                missing.append(f"{name} ({hashed} is not in STATIC_ROOT)")
+        elif not staticfiles_storage.exists(name) and not finders.find(name):
+            missing.append(name)
+    if missing:
+        raise RuntimeError("static files missing: " + ", ".join(missing))
+
+
 def readiness_checks() -> dict[str, Callable[[], None]]:
     checks: dict[str, Callable[[], None]] = {"database": check_database, "cache": check_cache}
     if replica_configured():
@@ -70,6 +111,8 @@ def readiness_checks() -> dict[str, Callable[[], None]]:
     if broker_configured():
         checks["broker"] = check_broker
     checks["migrations"] = check_migrations
+    checks["templates"] = check_templates
+    checks["static"] = check_static
     return checks
 
 

@@ -72,6 +72,21 @@ class ReviewStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+class CorrectionStatus(models.TextChoices):
+    """A staff correction of a classifier suggestion: learnt from at once; for the evaluation set
+    only once a person has checked it (``accepted``)."""
+
+    NEW = "new", _("Not reviewed")
+    ACCEPTED = "accepted", _("Accepted for evaluation")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CorrectionTarget(models.TextChoices):
+    CATEGORY = "category", _("Category")
+    COMPONENT = "component", _("Component")
+    PRIORITY = "priority", _("Priority")
+
+
 class ReviewDecision(models.TextChoices):
     ACCEPT = "accept", _("Accept the suggestion")
     OVERRIDE = "override", _("Apply my choice")

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sasms.integrations.choices import (
+    CorrectionStatus,
+    CorrectionTarget,
     DeliveryStatus,
     ModelStatus,
     ReviewStatus,
@@ -141,6 +143,64 @@ class ClassificationReview(models.Model):
     @property
     def lowest_confidence(self) -> float:
         return min(self.category_confidence, self.component_confidence, self.priority_confidence)
+
+
+class ClassificationCorrection(models.Model):
+    """A staff member changed what the classifier set on a request: who, from what, to what, on which text.
+
+    One row per request and target (the person's last word counts). Every row not rejected is in
+    the classifier's correction memory at once; rows a person accepted can join the evaluation set.
+    """
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("service request"), on_delete=models.CASCADE, related_name="+"
+    )
+    review = models.ForeignKey(
+        ClassificationReview,
+        verbose_name=_("classification"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+    )
+    target = models.CharField(_("target"), max_length=10, choices=CorrectionTarget.choices)
+    from_value = models.CharField(_("classifier's value"), max_length=16)
+    to_value = models.CharField(_("corrected to"), max_length=16)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("corrected"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.NEW
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("classification correction")
+        verbose_name_plural = _("classification corrections")
+        ordering = ["-corrected_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "target"], name="integrations_correction_unique")
+        ]
+        indexes = [models.Index(fields=["status", "-corrected_at"], name="integrations_correction_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.target}: {self.from_value} → {self.to_value}"
 
 
 class ChatRobot(models.Model):

@@ -20,6 +20,7 @@ from sklearn.metrics import (  # type: ignore[import-untyped]
 )
 
 from sasms.integrations.choices import TARGETS
+from sasms.integrations.classifier.memory import CorrectionMemory
 from sasms.integrations.classifier.predict import predict_with
 from sasms.integrations.classifier.training import Sample
 
@@ -73,10 +74,24 @@ class Evaluation:
         }
 
 
-def evaluate(bundle: dict[str, Any], samples: Sequence[Sample], *, threshold: float) -> Evaluation:
+def evaluate(
+    bundle: dict[str, Any],
+    samples: Sequence[Sample],
+    *,
+    threshold: float,
+    memory: CorrectionMemory | None = None,
+) -> Evaluation:
     """Per target: macro-F1, per-class precision/recall, confusion matrix, calibration error and
-    the share confident enough to apply; overall: the share of requests that skip triage."""
+    the share confident enough to apply; overall: the share of requests that skip triage.
+
+    With ``memory`` the predictions are the ones requests get now: the model's, moved by the
+    staff corrections remembered (:mod:`sasms.integrations.classifier.memory`)."""
     predictions = [predict_with(bundle, title=s.title, description=s.description) for s in samples]
+    if memory is not None and len(memory):
+        predictions = [
+            memory.adjust(p, title=s.title, description=s.description)
+            for p, s in zip(predictions, samples, strict=True)
+        ]
     targets: dict[str, dict[str, Any]] = {}
     confident_rows: dict[str, list[bool]] = {}
     right_rows: dict[str, list[bool]] = {}

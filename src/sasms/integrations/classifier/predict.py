@@ -9,6 +9,7 @@ from django.conf import settings
 from sasms.integrations.choices import TARGETS, ModelStatus
 from sasms.integrations.classifier.cues import urgency
 from sasms.integrations.classifier.features import document
+from sasms.integrations.classifier.memory import live_memory
 from sasms.integrations.classifier.store import ModelFileError, load_bundle
 from sasms.integrations.models import ClassifierModel
 from sasms.tickets.choices import Category, ComponentArea, Priority
@@ -146,6 +147,8 @@ def classify(title: str, description: str = "") -> Prediction | None:
         logger.exception("the active classifier model v%s cannot be loaded", version)
         return None
     ranked = predict_with(bundle, title=title, description=description)
+    # What staff corrected on texts like this one counts at once, before the next retraining.
+    ranked = live_memory().adjust(ranked, title=title, description=description)
     return Prediction(
         model_id=model_id,
         model_version=version,

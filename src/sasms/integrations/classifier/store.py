@@ -71,5 +71,8 @@ def load_bundle(*, file_name: str, sha256: str) -> dict[str, Any]:
 
 
 def clear_cache() -> None:
+    from sasms.integrations.classifier.memory import forget
+
     with _lock:
         _cache.clear()
+    forget()

@@ -35,6 +35,7 @@ from sasms.integrations.choices import (
 from sasms.integrations.classifier import evaluation, store, training
 from sasms.integrations.classifier.predict import Prediction, classify, confidence_threshold
 from sasms.integrations.models import ClassificationReview, ClassifierModel
+from sasms.integrations.services.corrections import record_corrections
 from sasms.tickets import services as ticket_services
 from sasms.tickets.choices import Category, ComponentArea, EventKind, Priority, Status
 from sasms.tickets.events import record_event
@@ -223,7 +224,11 @@ def activate_model(*, actor: User | None, model: ClassifierModel) -> ClassifierM
 
 
 def on_ticket_event(event: TicketEvent) -> None:
-    """Timeline listener: a new automatic request is classified once its creation commits."""
+    """Timeline listener: a new automatic request is classified once its creation commits; a
+    staff change of a classified request's category, component or priority is a correction."""
+    if event.kind in (EventKind.UPDATED, EventKind.PRIORITY):
+        record_corrections(event)
+        return
     if event.kind != EventKind.CREATED or str(event.data.get("channel", "")) not in AUTOMATIC_CHANNELS:
         return
     if not classifier_active():

@@ -413,7 +413,7 @@ def register_enclosure(
         message = _("An asset with this serial number belongs to another organisation.")
         raise Conflict(message, fields={"serial": [message]})
     if existing is None:
-        name = model_name.strip()[:120] or _("Enclosure")
+        name = model_name.strip()[:120] or "Enclosure"  # a model name: not translated
         model = ServerModel.objects.filter(vendor=vendor, name__iexact=name).first()
         if model is None:
             model = create_server_model(

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
-from sasms.accounts.models import Contact, Organisation, User
+from sasms.accounts.models import Contact, Organisation, OrganisationKind, User
 from sasms.accounts.roles import Capability
 from sasms.assets.models import Server
 from sasms.core.tenancy import get_for_actor
@@ -18,6 +18,8 @@ from sasms.tickets.choices import OPEN_STATUSES, WAITING_STATUSES, Status
 from sasms.tickets.models import Attachment, SavedView, Ticket, TicketEvent, TicketLink
 
 Actor = User | AnonymousUser
+# Shorter fragments of a serial or host name would match too much of a fleet to be of use.
+PARTIAL_SERVER_MIN_LENGTH = 4
 QUEUES = ("mine", "team", "unassigned", "waiting", "at_risk", "breached", "open", "all")
 
 
@@ -112,28 +114,51 @@ def related_for(*, actor: Actor, ticket: Ticket, limit: int = 10) -> list[Ticket
 
 
 def find_server(*, actor: Actor, organisation: Organisation | None, identifier: str) -> list[Server]:
-    """Servers whose serial number, hostname or asset tag is ``identifier`` (case-insensitive)."""
+    """Servers whose serial number, hostname or asset tag is ``identifier`` (case-insensitive).
+
+    With no exact match, servers where any of them contains ``identifier`` (at least four characters,
+    so that two typed letters do not list a whole fleet).
+    """
     from sasms.assets.selectors import servers_visible_to
 
     value = identifier.strip()
     if not value:
         return []
-    servers = servers_visible_to(actor=actor).filter(
-        Q(serial__iexact=value) | Q(hostname__iexact=value) | Q(asset_tag__iexact=value)
-    )
+    visible = servers_visible_to(actor=actor)
     if organisation is not None:
-        servers = servers.filter(organisation=organisation)
-    return list(servers[:20])
+        visible = visible.filter(organisation=organisation)
+    exact = list(
+        visible.filter(Q(serial__iexact=value) | Q(hostname__iexact=value) | Q(asset_tag__iexact=value))[:20]
+    )
+    if exact or len(value) < PARTIAL_SERVER_MIN_LENGTH:
+        return exact
+    # Callers read out part of a serial (often its last characters from a label): any part will do.
+    partial = Q(serial__icontains=value) | Q(hostname__icontains=value) | Q(asset_tag__icontains=value)
+    return list(visible.filter(partial).order_by("serial", "id")[:20])
 
 
 def find_callers(*, actor: Actor, query: str, limit: int = 20) -> list[Contact]:
-    """Contacts whose phone number or name matches what the agent typed (staff only)."""
+    """Contacts whose phone number, name, company, e-mail or portal user matches what the agent typed.
+
+    Staff only. A portal user is found through the contact with the same e-mail address.
+    """
     value = query.strip()
     if len(value) < 2 or not is_staff_reader(actor):
         return []
     digits = "".join(ch for ch in value if ch.isdigit())
-    condition = Q(name__icontains=value)
-    contacts = Contact.objects.all()
+    # A caller gives a name, a company, an e-mail address or a portal log-in: any of them finds them.
+    portal_emails = User.objects.filter(
+        Q(full_name__icontains=value) | Q(email__icontains=value),
+        organisation__kind=OrganisationKind.CUSTOMER,
+        is_active=True,
+    ).values("email")
+    condition = (
+        Q(name__icontains=value)
+        | Q(organisation__name__icontains=value)
+        | Q(email__icontains=value)
+        | Q(email__in=portal_emails)
+    )
+    contacts = Contact.objects.filter(erased_at__isnull=True)
     if len(digits) >= 4:
         # Phone numbers are typed in many shapes (+86 138-0013 8000); compare digits only.
         bare: Any = F("phone")

@@ -1,7 +1,5 @@
 """The extractor against real BMC mockups of the corpus, through the real poller."""
 
-from collections.abc import Iterator
-
 import pytest
 
 from sasms.intake.redfish import PollResult, poll_bmc
@@ -13,14 +11,14 @@ pytestmark = pytest.mark.corpus
 MOCKUPS = CORPUS_DIR / "redfish"
 
 
-def _poll(name: str, **kwargs: str) -> tuple[PollResult, list[str]]:
+def _poll(name: str, auth: str = "session") -> tuple[PollResult, list[str]]:
     with serve_mockup(MOCKUPS / name) as (url, log):
-        return poll_bmc(url, "admin", "admin", **kwargs), log
+        return poll_bmc(url, "admin", "admin", auth=auth), log
 
 
 @pytest.fixture(scope="module")
-def dmtf() -> Iterator[tuple[PollResult, list[str]]]:
-    yield _poll("dmtf-public-rackmount1")
+def dmtf() -> tuple[PollResult, list[str]]:
+    return _poll("dmtf-public-rackmount1")
 
 
 def by_key(result: PollResult) -> dict[tuple[str, str], Reading]:
@@ -56,7 +54,8 @@ def test_hpe_legacy_thermal_and_power():
     assert [r.value for r in inlet] == [17.0]
     assert not [r for r in found.values() if r.label == "05-HD Max"]  # an absent sensor
     redundancy = [r for r in found.values() if r.metric == "psu_redundant"]
-    assert redundancy and all(r.value == 1.0 for r in redundancy)
+    assert redundancy
+    assert all(r.value == 1.0 for r in redundancy)
 
 
 def test_intel_memory_metrics_are_read():
@@ -71,5 +70,7 @@ def test_intel_memory_metrics_are_read():
 def test_number_reads_what_bmcs_send():
     assert number("25") == 25.0
     assert number({"Reading": 3.5}) == 3.5
-    assert number(None) is None and number(True) is None and number("n/a") is None
+    assert number(None) is None
+    assert number(True) is None
+    assert number("n/a") is None
     assert number(float("nan")) is None

@@ -86,13 +86,25 @@ def _fails(rng: random.Random, rate: float, days: int, scale: float) -> int | No
     return None
 
 
-def _server(server: Server, rng: random.Random, start: datetime.datetime, days: int, scale: float, counts: dict[str, int]) -> None:
+def _server(
+    server: Server,
+    rng: random.Random,
+    start: datetime.datetime,
+    days: int,
+    scale: float,
+    counts: dict[str, int],
+) -> None:
     parts: list[tuple[Part, dict[str, list[float]]]] = []
     ue_day = _fails(rng, MACHINE_UE_RATE, days, scale)
     ue_dimm = rng.randrange(DIMMS)
     for i in range(HDDS):
         fail = _fails(rng, HDD_AFR, days, scale)
-        parts.append((Part(ComponentKind.DISK, SeriesKind.DRIVE, f"HDD {i}", "ST8000NM", fail), {Metric.FAILURE_PREDICTED: _flags(rng, days, fail, HDD_WARN_SHARE, (1, 30))}))
+        parts.append(
+            (
+                Part(ComponentKind.DISK, SeriesKind.DRIVE, f"HDD {i}", "ST8000NM", fail),
+                {Metric.FAILURE_PREDICTED: _flags(rng, days, fail, HDD_WARN_SHARE, (1, 30))},
+            )
+        )
     for i in range(SSDS):
         life = rng.uniform(40, 100)
         rate = (55 if rng.random() < 0.02 else rng.uniform(0, 15)) / 365
@@ -101,28 +113,43 @@ def _server(server: Server, rng: random.Random, start: datetime.datetime, days: 
         fail = _fails(rng, HDD_AFR, days, scale)
         fail = min(x for x in (fail, worn) if x is not None) if (fail or worn) else None
         flags = _flags(rng, days, fail if fail != worn else None, HDD_WARN_SHARE, (1, 30))
-        parts.append((Part(ComponentKind.SSD, SeriesKind.DRIVE, f"SSD {i}", "PM1733", fail), {Metric.FAILURE_PREDICTED: flags, Metric.MEDIA_LIFE_LEFT: wear}))
+        parts.append(
+            (
+                Part(ComponentKind.SSD, SeriesKind.DRIVE, f"SSD {i}", "PM1733", fail),
+                {Metric.FAILURE_PREDICTED: flags, Metric.MEDIA_LIFE_LEFT: wear},
+            )
+        )
     for i in range(DIMMS):
         fail = ue_day if ue_day is not None and i == ue_dimm else None
-        parts.append((Part(ComponentKind.DIMM, SeriesKind.MEMORY, f"DIMM {i}", "M393A4K40", fail), {Metric.CORRECTABLE_ERRORS: _ce_counts(rng, days, fail)}))
+        parts.append(
+            (
+                Part(ComponentKind.DIMM, SeriesKind.MEMORY, f"DIMM {i}", "M393A4K40", fail),
+                {Metric.CORRECTABLE_ERRORS: _ce_counts(rng, days, fail)},
+            )
+        )
     nominal = 9000.0
     for i in range(FANS):
         fail = _fails(rng, FAN_AFR, days, scale)
         offset = rng.gauss(0, 200)
         degrade = fail is not None and rng.random() < FAN_DEGRADE_SHARE
-        rpm = []
+        rpm: list[float] = []
         for d in range(days):
             speed = nominal + offset + rng.gauss(0, 150)
             if degrade and fail is not None and fail - 30 <= d:
                 speed *= 1 - 0.4 * min(1.0, (d - (fail - 30)) / 30)
-            rpm.append(round(speed))
+            rpm.append(float(round(speed)))
         parts.append((Part(ComponentKind.FAN, SeriesKind.FAN, f"Fan {i}", "", fail), {Metric.FAN_RPM: rpm}))
     redundant = [1.0] * days
     for i in range(PSUS):
         fail = _fails(rng, PSU_AFR, days, scale)
         if fail is not None:
             redundant[fail:] = [0.0] * (days - fail)
-        parts.append((Part(ComponentKind.PSU, SeriesKind.PSU, f"PSU {i}", "PWS-1K", fail), {Metric.FAILURE_PREDICTED: _flags(rng, days, fail, PSU_WARN_SHARE, (1, 14), healthy=0.0)}))
+        parts.append(
+            (
+                Part(ComponentKind.PSU, SeriesKind.PSU, f"PSU {i}", "PWS-1K", fail),
+                {Metric.FAILURE_PREDICTED: _flags(rng, days, fail, PSU_WARN_SHARE, (1, 14), healthy=0.0)},
+            )
+        )
     chassis = Part("", SeriesKind.CHASSIS, "PSU redundancy", "", None)
     inlet = Part("", SeriesKind.SENSOR, "Inlet", "", None)
     parts.append((chassis, {Metric.PSU_REDUNDANT: redundant}))
@@ -160,17 +187,29 @@ def _server(server: Server, rng: random.Random, start: datetime.datetime, days: 
             for d in range(last):
                 at = start + datetime.timedelta(days=d)
                 if days - d <= RAW_DAYS:
-                    samples.extend(Sample(series=series, at=at + datetime.timedelta(hours=h), value=values[d]) for h in (0, 6, 12, 18))
+                    samples.extend(
+                        Sample(series=series, at=at + datetime.timedelta(hours=h), value=values[d])
+                        for h in (0, 6, 12, 18)
+                    )
                 else:
                     v = values[d]
-                    rollups.append(Rollup(series=series, resolution=Resolution.DAY, at=at, mean=v, low=v, high=v, count=144))
+                    rollups.append(
+                        Rollup(
+                            series=series, resolution=Resolution.DAY, at=at, mean=v, low=v, high=v, count=144
+                        )
+                    )
     Rollup.objects.bulk_create(rollups, batch_size=5000)
     Sample.objects.bulk_create(samples, batch_size=5000)
     counts["rows"] += len(rollups) + len(samples)
 
 
 def _flags(
-    rng: random.Random, days: int, fail: int | None, warn_share: float, lead: tuple[int, int], healthy: float = HEALTHY_DRIVE_WARN
+    rng: random.Random,
+    days: int,
+    fail: int | None,
+    warn_share: float,
+    lead: tuple[int, int],
+    healthy: float = HEALTHY_DRIVE_WARN,
 ) -> list[float]:
     flags = [0.0] * days
     if fail is not None:

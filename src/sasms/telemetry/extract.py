@@ -88,7 +88,15 @@ def _extract(reader: Reader, walk: Walk, found: list[Reading]) -> None:
         label = part.slot or part.name
         model = part.model or part.part_number
 
-        def add(metric: str, value: float | None, *, uri: str = uri, kind: str = kind) -> None:
+        def add(
+            metric: str,
+            value: float | None,
+            *,
+            uri: str = uri,
+            kind: str = kind,
+            label: str = label,
+            model: str = model,
+        ) -> None:
             if value is not None:
                 found.append(Reading(uri, kind, label[:200], model[:200], metric, value))
 
@@ -98,7 +106,9 @@ def _extract(reader: Reader, walk: Walk, found: list[Reading]) -> None:
             life = number(resource.get("PredictedMediaLifeLeftPercent"))
             if life is None:
                 # HPE Smart Array SSDs report wear used instead of life left.
-                used = next((number(v) for v in oem_values(resource, "SSDEnduranceUtilizationPercentage")), None)
+                used = next(
+                    (number(v) for v in oem_values(resource, "SSDEnduranceUtilizationPercentage")), None
+                )
                 life = None if used is None else max(0.0, 100.0 - used)
             add("media_life_left", life)
         elif kind == "memory":

@@ -20,7 +20,9 @@ class ThresholdFilterSet(django_filters.FilterSet):
 class ProactiveFilterSet(django_filters.FilterSet):
     rule = django_filters.ChoiceFilter(label=_("Rule"), choices=Rule.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProactiveStatus.choices)
-    serial = django_filters.CharFilter(label=_("Serial number"), field_name="server__serial", lookup_expr="icontains")
+    serial = django_filters.CharFilter(
+        label=_("Serial number"), field_name="server__serial", lookup_expr="icontains"
+    )
 
     class Meta:
         model = ProactiveRequest

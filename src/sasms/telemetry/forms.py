@@ -12,6 +12,9 @@ class ThresholdForm(forms.Form):
     part_model = forms.CharField(
         label=_("Part model"), max_length=200, required=False, help_text=_("Empty: every model of this kind.")
     )
-    value = forms.FloatField(label=_("Threshold"), help_text=_("Media life: % left. Correctable errors: per day. Fans: % slower than peers. Flags: 1."))
+    value = forms.FloatField(
+        label=_("Threshold"),
+        help_text=_("Media life: % left. Correctable errors: per day. Fans: % slower than peers. Flags: 1."),
+    )
     window_days = forms.IntegerField(label=_("Window (days)"), min_value=1, max_value=365, initial=7)
     enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)

@@ -66,6 +66,9 @@ class Sample(models.Model):
         # The downsampler reads the oldest rows of every series at once.
         indexes = [models.Index(fields=["at"], name="telemetry_sample_at_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.series_id} @ {self.at:%Y-%m-%d %H:%M}: {self.value}"
+
 
 class Rollup(models.Model):
     """An hourly or daily aggregate of a series: mean, minimum, maximum and number of readings."""
@@ -83,6 +86,9 @@ class Rollup(models.Model):
         verbose_name = _("telemetry rollup")
         verbose_name_plural = _("telemetry rollups")
         indexes = [models.Index(fields=["resolution", "at"], name="telemetry_rollup_res_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.series_id} @ {self.at:%Y-%m-%d %H:%M} ({self.get_resolution_display()}): {self.mean}"
 
 
 class Threshold(models.Model):

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 — the report table reads better with its format strings unbroken
 """Replay the prediction rules over stored history: what would they have caught, how early, and at
 what cost in false alarms.
 
@@ -29,7 +30,7 @@ from sasms.telemetry.rules import CHECKS, DAY, RULES_OF_METRIC, SPECS, Point
 
 QUIET_DAYS = 7
 MONTH_DAYS = 30.44
-_FAILED_KINDS = {
+_FAILED_KINDS: dict[str, str] = {
     ComponentKind.DISK: SeriesKind.DRIVE,
     ComponentKind.SSD: SeriesKind.DRIVE,
     ComponentKind.DIMM: SeriesKind.MEMORY,
@@ -66,7 +67,11 @@ class ReplayReport:
 
     @property
     def unwarned_share(self) -> float | None:
-        return None if not self.failures else round(100.0 * (self.failures - self.predicted_by_any) / self.failures, 1)
+        return (
+            None
+            if not self.failures
+            else round(100.0 * (self.failures - self.predicted_by_any) / self.failures, 1)
+        )
 
     def lines(self) -> list[str]:
         out = [
@@ -86,7 +91,7 @@ class ReplayReport:
 class _Prefix(Sequence[Point]):
     """The first ``cut`` points of a series without copying them (the replay looks at every day)."""
 
-    __slots__ = ("_data", "_cut")
+    __slots__ = ("_cut", "_data")
 
     def __init__(self, data: list[Point], cut: int) -> None:
         self._data, self._cut = data, cut
@@ -102,7 +107,11 @@ class _Prefix(Sequence[Point]):
 
     def __getitem__(self, index: int | slice) -> Point | list[Point]:
         if isinstance(index, slice):
-            return self._data[: self._cut][index] if index.stop is not None else self._data[index.start or 0 : self._cut]
+            return (
+                self._data[: self._cut][index]
+                if index.stop is not None
+                else self._data[index.start or 0 : self._cut]
+            )
         if index < 0:
             index += self._cut
         if not 0 <= index < self._cut:
@@ -148,7 +157,9 @@ def replay(
     horizon = horizon_days * DAY
     for offset in range(0, len(series), batch):
         chunk = series[offset : offset + batch]
-        points = selectors.series_points([s.pk for s in chunk], since=start - datetime.timedelta(days=60), until=end)
+        points = selectors.series_points(
+            [s.pk for s in chunk], since=start - datetime.timedelta(days=60), until=end
+        )
         for row in chunk:
             data = points[row.pk]
             if not data:
@@ -157,7 +168,9 @@ def replay(
             if row.component_id is not None:
                 linked = by_component.get(row.component_id, [])
             else:
-                linked = by_server_kind.get((row.server_id, SeriesKind.PSU if row.kind == SeriesKind.CHASSIS else row.kind), [])
+                linked = by_server_kind.get(
+                    (row.server_id, SeriesKind.PSU if row.kind == SeriesKind.CHASSIS else row.kind), []
+                )
             for rule in RULES_OF_METRIC.get(row.metric, []):
                 spec = SPECS[rule]
                 if row.kind not in spec.kinds:
@@ -192,10 +205,14 @@ def replay(
             round(1000.0 * report.false_alarms / len(servers) / months, 2) if servers else 0.0
         )
         any_caught |= caught[rule]
-    return ReplayReport(start, end, len(servers), round(months, 2), len(failures), len(any_caught), list(reports.values()))
+    return ReplayReport(
+        start, end, len(servers), round(months, 2), len(failures), len(any_caught), list(reports.values())
+    )
 
 
-def _close(report: RuleReport, caught: set[int], started: float, linked: list[_Failure], horizon: float) -> None:
+def _close(
+    report: RuleReport, caught: set[int], started: float, linked: list[_Failure], horizon: float
+) -> None:
     report.alarms += 1
     hits = [f for f in linked if started <= f.at <= started + horizon]
     if not hits:
@@ -211,7 +228,11 @@ def _failures(servers: set[int], start: datetime.datetime, end: datetime.datetim
     rows = Component.objects.filter(
         server_id__in=servers, removed_at__gte=start, removed_at__lte=end, kind__in=list(_FAILED_KINDS)
     ).values_list("pk", "server_id", "kind", "removed_at")
-    return [_Failure(pk, server_id, _FAILED_KINDS[kind], at.timestamp()) for pk, server_id, kind, at in rows]
+    return [
+        _Failure(pk, server_id, _FAILED_KINDS[kind], at.timestamp())
+        for pk, server_id, kind, at in rows
+        if at is not None
+    ]
 
 
 def _daily_peers(
@@ -220,7 +241,9 @@ def _daily_peers(
     """Per fan series and replay day: the median of its peers' readings over the day before."""
     if not fans:
         return {}
-    points = selectors.series_points([s.pk for s in fans], since=start - datetime.timedelta(days=2), until=end)
+    points = selectors.series_points(
+        [s.pk for s in fans], since=start - datetime.timedelta(days=2), until=end
+    )
     groups: dict[Any, list[Series]] = {}
     for fan in fans:
         groups.setdefault((fan.server.model_id, fan.label, fan.metric), []).append(fan)

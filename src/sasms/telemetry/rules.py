@@ -53,7 +53,10 @@ SPECS: dict[str, RuleSpec] = {
         Limit(10.0, 7),
     ),
     Rule.FAN_PEERS: RuleSpec(
-        Rule.FAN_PEERS, frozenset({Metric.FAN_RPM, Metric.FAN_PERCENT}), frozenset({SeriesKind.FAN}), Limit(20.0, 1)
+        Rule.FAN_PEERS,
+        frozenset({Metric.FAN_RPM, Metric.FAN_PERCENT}),
+        frozenset({SeriesKind.FAN}),
+        Limit(20.0, 1),
     ),
     Rule.PSU_REDUNDANCY: RuleSpec(
         Rule.PSU_REDUNDANCY, frozenset({Metric.PSU_REDUNDANT}), frozenset({SeriesKind.CHASSIS}), Limit(1.0, 1)
@@ -88,7 +91,9 @@ def _fresh(points: Sequence[Point], now: float) -> bool:
     return bool(points) and now - points[-1][0] <= STALE
 
 
-def predicted_failure(points: Sequence[Point], now: float, limit: Limit, peer: float | None = None) -> Finding | None:
+def predicted_failure(
+    points: Sequence[Point], now: float, limit: Limit, peer: float | None = None
+) -> Finding | None:
     if not _fresh(points, now) or points[-1][1] < limit.value:
         return None
     since = points[-1][0]
@@ -113,7 +118,9 @@ def linear_fit(points: Sequence[Point]) -> tuple[float, float] | None:
     return slope, mean_y - slope * mean_x
 
 
-def media_life(points: Sequence[Point], now: float, limit: Limit, peer: float | None = None) -> Finding | None:
+def media_life(
+    points: Sequence[Point], now: float, limit: Limit, peer: float | None = None
+) -> Finding | None:
     if not _fresh(points, now):
         return None
     latest = points[-1][1]
@@ -128,7 +135,9 @@ def media_life(points: Sequence[Point], now: float, limit: Limit, peer: float | 
     return Finding(Rule.MEDIA_LIFE, latest, limit.value, detail)
 
 
-def correctable_rate(points: Sequence[Point], now: float, limit: Limit, peer: float | None = None) -> Finding | None:
+def correctable_rate(
+    points: Sequence[Point], now: float, limit: Limit, peer: float | None = None
+) -> Finding | None:
     if not _fresh(points, now):
         return None
     span = limit.window_days * DAY
@@ -160,10 +169,14 @@ def fan_peers(points: Sequence[Point], now: float, limit: Limit, peer: float | N
     if mean >= floor:
         return None
     slower = round(100.0 * (1 - mean / peer), 1)
-    return Finding(Rule.FAN_PEERS, round(mean, 1), limit.value, {"peer_median": round(peer, 1), "slower_pct": slower})
+    return Finding(
+        Rule.FAN_PEERS, round(mean, 1), limit.value, {"peer_median": round(peer, 1), "slower_pct": slower}
+    )
 
 
-def psu_redundancy(points: Sequence[Point], now: float, limit: Limit, peer: float | None = None) -> Finding | None:
+def psu_redundancy(
+    points: Sequence[Point], now: float, limit: Limit, peer: float | None = None
+) -> Finding | None:
     if not _fresh(points, now) or points[-1][1] >= limit.value:
         return None
     return Finding(Rule.PSU_REDUNDANCY, points[-1][1], limit.value, {})
@@ -183,7 +196,9 @@ def peer_medians(means: dict[Any, tuple[Any, float]]) -> dict[Any, float]:
     groups: dict[Any, list[float]] = {}
     for group, mean in means.values():
         groups.setdefault(group, []).append(mean)
-    medians = {group: statistics.median(values) for group, values in groups.items() if len(values) >= MIN_PEERS}
+    medians = {
+        group: statistics.median(values) for group, values in groups.items() if len(values) >= MIN_PEERS
+    }
     return {key: medians[group] for key, (group, _mean) in means.items() if group in medians}
 
 

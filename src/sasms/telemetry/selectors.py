@@ -26,11 +26,7 @@ def thresholds() -> dict[tuple[str, str, str], Limit]:
 
 def limit_for(overrides: dict[tuple[str, str, str], Limit], rule: str, kind: str, part_model: str) -> Limit:
     """The part model's own threshold, else its kind's, else the built-in default."""
-    return (
-        overrides.get((rule, kind, part_model))
-        or overrides.get((rule, kind, ""))
-        or SPECS[rule].default
-    )
+    return overrides.get((rule, kind, part_model)) or overrides.get((rule, kind, "")) or SPECS[rule].default
 
 
 def thresholds_visible_to(*, actor: Any) -> QuerySet[Threshold]:

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Avg, Count, Max, Min
-from django.db.models.functions import TruncDay, TruncHour
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,7 @@ from sasms.tickets.services import create_ticket
 
 logger = logging.getLogger(__name__)
 
-_AREAS = {
+_AREAS: dict[str, str] = {
     SeriesKind.DRIVE: ComponentArea.DISK,
     SeriesKind.MEMORY: ComponentArea.MEMORY,
     SeriesKind.FAN: ComponentArea.FAN,
@@ -71,7 +71,10 @@ def record_poll(server: Server, readings: Sequence[Reading], *, at: datetime.dat
 
 
 def _record(server: Server, readings: Sequence[Reading], at: datetime.datetime) -> int:
-    known = {(s.component_uri, s.metric): s.pk for s in Series.objects.filter(server=server).only("pk", "component_uri", "metric")}
+    known = {
+        (s.component_uri, s.metric): s.pk
+        for s in Series.objects.filter(server=server).only("pk", "component_uri", "metric")
+    }
     missing = [r for r in readings if (r.uri[:500], r.metric) not in known]
     if missing:
         known.update(_create_series(server, missing))
@@ -106,7 +109,9 @@ def _create_series(server: Server, readings: Sequence[Reading]) -> dict[tuple[st
     Series.objects.bulk_create(rows.values(), ignore_conflicts=True)
     return {
         (s.component_uri, s.metric): s.pk
-        for s in Series.objects.filter(server=server, component_uri__in=uris).only("pk", "component_uri", "metric")
+        for s in Series.objects.filter(server=server, component_uri__in=uris).only(
+            "pk", "component_uri", "metric"
+        )
     }
 
 
@@ -121,13 +126,17 @@ class DownsampleResult:
     daily_written: int = 0
 
 
-def downsample(*, now: datetime.datetime | None = None, chunk: datetime.timedelta = datetime.timedelta(days=1)) -> DownsampleResult:
+def downsample(
+    *, now: datetime.datetime | None = None, chunk: datetime.timedelta = datetime.timedelta(days=1)
+) -> DownsampleResult:
     """Fold raw samples older than the raw retention into hourly rollups, and hourly rollups older
     than the hourly retention into daily ones, a day at a time (each day one transaction)."""
     now = now or timezone.now()
     result = DownsampleResult()
     raw_cutoff = now.replace(minute=0, second=0, microsecond=0) - datetime.timedelta(days=raw_days())
-    hourly_cutoff = now.replace(hour=0, minute=0, second=0, microsecond=0) - datetime.timedelta(days=hourly_days())
+    hourly_cutoff = now.replace(hour=0, minute=0, second=0, microsecond=0) - datetime.timedelta(
+        days=hourly_days()
+    )
     oldest = Sample.objects.filter(at__lt=raw_cutoff).order_by("at").values_list("at", flat=True).first()
     start = oldest
     while start is not None and start < raw_cutoff:
@@ -139,31 +148,45 @@ def downsample(*, now: datetime.datetime | None = None, chunk: datetime.timedelt
                 .values("series_id", "bucket")
                 .annotate(mean=Avg("value"), low=Min("value"), high=Max("value"), n=Count("value"))
             )
-            written = _merge(Resolution.HOUR, [(g["series_id"], g["bucket"], g["mean"], g["low"], g["high"], g["n"]) for g in groups])
+            written = _merge(
+                Resolution.HOUR,
+                [(g["series_id"], g["bucket"], g["mean"], g["low"], g["high"], g["n"]) for g in groups],
+            )
             result.hourly_written += written
             result.raw_folded += rows.delete()[0]
         start = end
     oldest_hour = (
-        Rollup.objects.filter(resolution=Resolution.HOUR, at__lt=hourly_cutoff).order_by("at").values_list("at", flat=True).first()
+        Rollup.objects.filter(resolution=Resolution.HOUR, at__lt=hourly_cutoff)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
     )
     start = oldest_hour
     while start is not None and start < hourly_cutoff:
         end = min(start + chunk * 7, hourly_cutoff)
         with transaction.atomic():
-            rows = Rollup.objects.filter(resolution=Resolution.HOUR, at__gte=start, at__lt=end)
+            hours = Rollup.objects.filter(resolution=Resolution.HOUR, at__gte=start, at__lt=end)
             folded: dict[tuple[int, datetime.datetime], list[tuple[float, float, float, int]]] = {}
-            for series_id, at, mean, low, high, count in rows.values_list("series_id", "at", "mean", "low", "high", "count"):
+            for series_id, at, mean, low, high, count in hours.values_list(
+                "series_id", "at", "mean", "low", "high", "count"
+            ):
                 day = at.astimezone(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
                 folded.setdefault((series_id, day), []).append((mean, low, high, count))
             result.daily_written += _merge(
                 Resolution.DAY,
                 [
-                    (sid, day, sum(m * c for m, _l, _h, c in parts) / max(1, sum(c for *_r, c in parts)),
-                     min(p[1] for p in parts), max(p[2] for p in parts), sum(p[3] for p in parts))
+                    (
+                        sid,
+                        day,
+                        sum(m * c for m, _l, _h, c in parts) / max(1, sum(c for *_r, c in parts)),
+                        min(p[1] for p in parts),
+                        max(p[2] for p in parts),
+                        sum(p[3] for p in parts),
+                    )
                     for (sid, day), parts in folded.items()
                 ],
             )
-            result.hourly_folded += rows.delete()[0]
+            result.hourly_folded += hours.delete()[0]
         start = end
     return result
 
@@ -175,7 +198,9 @@ def _merge(resolution: int, groups: list[tuple[int, datetime.datetime, float, fl
     buckets = {g[1] for g in groups}
     existing = {
         (r.series_id, r.at): r
-        for r in Rollup.objects.filter(resolution=resolution, at__in=buckets, series_id__in={g[0] for g in groups})
+        for r in Rollup.objects.filter(
+            resolution=resolution, at__in=buckets, series_id__in={g[0] for g in groups}
+        )
     }
     rows = []
     for series_id, bucket, mean, low, high, count in groups:
@@ -184,7 +209,17 @@ def _merge(resolution: int, groups: list[tuple[int, datetime.datetime, float, fl
             total = count + old.count
             mean = (mean * count + old.mean * old.count) / total
             low, high, count = min(low, old.low), max(high, old.high), total
-        rows.append(Rollup(series_id=series_id, resolution=resolution, at=bucket, mean=mean, low=low, high=high, count=count))
+        rows.append(
+            Rollup(
+                series_id=series_id,
+                resolution=resolution,
+                at=bucket,
+                mean=mean,
+                low=low,
+                high=high,
+                count=count,
+            )
+        )
     if existing:
         for key in existing:
             Rollup.objects.filter(series_id=key[0], resolution=resolution, at=key[1]).delete()
@@ -288,7 +323,9 @@ def evaluate(
     candidates = Series.objects.filter(metric__in=metrics).select_related("server")
     if server_ids is not None:
         candidates = candidates.filter(server_id__in=list(server_ids))
-    longest = max([s.default.window_days for s in SPECS.values()] + [t.window_days for t in overrides.values()])
+    longest = max(
+        [s.default.window_days for s in SPECS.values()] + [t.window_days for t in overrides.values()]
+    )
     since = now - datetime.timedelta(days=2 * longest + 2)
     series = list(candidates.order_by("pk"))
     peers = _fan_peers(now, overrides)
@@ -308,7 +345,11 @@ def evaluate(
 
 
 def findings_for(
-    series: Series, points: list[tuple[float, float]], now: float, overrides: dict[Any, Any], peer: float | None
+    series: Series,
+    points: list[tuple[float, float]],
+    now: float,
+    overrides: dict[Any, Any],
+    peer: float | None,
 ) -> list[Finding]:
     found = []
     for rule in RULES_OF_METRIC.get(series.metric, []):
@@ -333,11 +374,16 @@ def _fan_peers(now: datetime.datetime, overrides: dict[Any, Any]) -> dict[int, f
     start = now - datetime.timedelta(days=window)
     means: dict[int, tuple[Any, float]] = {}
     fans = Series.objects.filter(kind=SeriesKind.FAN, metric__in=list(SPECS[Rule.FAN_PEERS].metrics))
-    info = {s.pk: (s.server.model_id, s.label, s.metric) for s in fans.select_related("server").only("pk", "label", "metric", "server__model_id")}
+    info = {
+        s.pk: (s.server.model_id, s.label, s.metric)
+        for s in fans.select_related("server").only("pk", "label", "metric", "server__model_id")
+    }
     if not info:
         return {}
     per_series: dict[int, list[float]] = {}
-    for series_id, at, value in selectors.flatten(selectors.series_points(list(info), since=start, until=now)):
+    for series_id, _at, value in selectors.flatten(
+        selectors.series_points(list(info), since=start, until=now)
+    ):
         per_series.setdefault(series_id, []).append(value)
     for series_id, values in per_series.items():
         means[series_id] = (info[series_id], statistics.fmean(values))
@@ -346,16 +392,20 @@ def _fan_peers(now: datetime.datetime, overrides: dict[Any, Any]) -> dict[int, f
 
 def close_finished() -> int:
     """Proactive requests whose service request is no longer open stop blocking a new one."""
-    return ProactiveRequest.objects.filter(status=ProactiveStatus.OPEN).exclude(
-        ticket__status__in=OPEN_STATUSES
-    ).update(status=ProactiveStatus.CLOSED, closed_at=timezone.now())
+    return (
+        ProactiveRequest.objects.filter(status=ProactiveStatus.OPEN)
+        .exclude(ticket__status__in=OPEN_STATUSES)
+        .update(status=ProactiveStatus.CLOSED, closed_at=timezone.now())
+    )
 
 
 def open_proactive(
     *, series: Series, finding: Finding, points: list[tuple[float, float]], now: datetime.datetime
 ) -> ProactiveRequest | None:
     """Open the proactive request of this finding, unless one is open for the part and rule."""
-    if ProactiveRequest.objects.filter(series=series, rule=finding.rule, status=ProactiveStatus.OPEN).exists():
+    if ProactiveRequest.objects.filter(
+        series=series, rule=finding.rule, status=ProactiveStatus.OPEN
+    ).exists():
         return None
     server = series.server
     start = now.timestamp() - EVIDENCE_DAYS * DAY
@@ -374,9 +424,11 @@ def open_proactive(
             _("A prediction rule found a part likely to fail before it did. No failure has happened yet."),
             "",
             _("Rule: %(rule)s") % {"rule": Rule(finding.rule).label},
-            _("Part: %(part)s (%(model)s)") % {"part": series.label or series.component_uri, "model": series.part_model or "—"},
+            _("Part: %(part)s (%(model)s)")
+            % {"part": series.label or series.component_uri, "model": series.part_model or "—"},
             _("Metric: %(metric)s") % {"metric": Metric(series.metric).label},
-            _("Observed: %(value)s; threshold: %(threshold)s") % {"value": finding.value, "threshold": finding.threshold},
+            _("Observed: %(value)s; threshold: %(threshold)s")
+            % {"value": finding.value, "threshold": finding.threshold},
             *(f"{key}: {value}" for key, value in finding.detail.items()),
         ]
     )

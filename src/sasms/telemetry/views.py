@@ -66,11 +66,17 @@ def server_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
     points = selectors.series_points([s.pk for s in series], since=since)
     charts = []
     for metric in selectors.PANEL_METRICS:
-        lines = [(s.label or s.component_uri, selectors.thin(points[s.pk], 120)) for s in series if s.metric == metric and points[s.pk]]
+        lines = [
+            (s.label or s.component_uri, selectors.thin(points[s.pk], 120))
+            for s in series
+            if s.metric == metric and points[s.pk]
+        ]
         if lines:
             charts.append(_chart(f"telemetry-{server.pk}-{metric}", str(Metric(metric).label), lines))
     proactive = list(
-        selectors.proactive_requests_visible_to(actor=request.user).filter(server=server, status=ProactiveStatus.OPEN)[:20]
+        selectors.proactive_requests_visible_to(actor=request.user).filter(
+            server=server, status=ProactiveStatus.OPEN
+        )[:20]
     )
     context = {"server": server, "charts": charts, "proactive": proactive, "days": PANEL_DAYS}
     return render(request, "telemetry/_server_panel.html", context)
@@ -96,7 +102,11 @@ class ProactiveListView(ListPage):
     columns = [
         Column(gettext_lazy("Opened"), attr("opened_at")),
         Column(gettext_lazy("Rule"), attr("get_rule_display")),
-        Column(gettext_lazy("Server"), attr("server.serial"), link=lambda p: reverse("assets:server_detail", args=[p.server_id])),
+        Column(
+            gettext_lazy("Server"),
+            attr("server.serial"),
+            link=lambda p: reverse("assets:server_detail", args=[p.server_id]),
+        ),
         Column(gettext_lazy("Part"), attr("series.label")),
         Column(gettext_lazy("Value"), attr("observed_value"), css="text-end"),
         Column(gettext_lazy("Threshold"), attr("threshold_value"), css="text-end"),
@@ -124,7 +134,11 @@ class ThresholdListView(ListPage):
     create_url_name = "telemetry:threshold_create"
     create_label = gettext_lazy("New threshold")
     columns = [
-        Column(gettext_lazy("Rule"), attr("get_rule_display"), link=lambda t: reverse("telemetry:threshold_edit", args=[t.pk])),
+        Column(
+            gettext_lazy("Rule"),
+            attr("get_rule_display"),
+            link=lambda t: reverse("telemetry:threshold_edit", args=[t.pk]),
+        ),
         Column(gettext_lazy("Part"), attr("get_kind_display")),
         Column(gettext_lazy("Part model"), attr("part_model")),
         Column(gettext_lazy("Threshold"), attr("value"), css="text-end"),
@@ -137,7 +151,8 @@ class ThresholdListView(ListPage):
         return selectors.thresholds_visible_to(actor=self.request.user)
 
     def can_create(self) -> bool:
-        return self.request.user.can(Capability.MANAGE_ASSETS)
+        user = self.request.user
+        return user.is_authenticated and user.can(Capability.MANAGE_ASSETS)
 
 
 @login_required

@@ -52,7 +52,9 @@ class ThresholdViewSet(
         services.delete_threshold(actor=self.request.user, threshold=instance)
 
 
-class ProactiveRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ProactiveRequest]):
+class ProactiveRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ProactiveRequest]
+):
     """Requests the prediction rules opened, with their evidence (customers: their own servers)."""
 
     serializer_class = s.ProactiveOutput

@@ -12,7 +12,10 @@ from sasms.telemetry.replay import replay
 
 
 class Command(BaseCommand):
-    help = "Telemetry: replay the prediction rules over stored history, evaluate them now, downsample, or write demo history."
+    help = (
+        "Telemetry: replay the prediction rules over stored history, evaluate them now, downsample, "
+        "or write demo history."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -33,12 +36,17 @@ class Command(BaseCommand):
             if not 1 <= options["days"] <= 3650 or not 1 <= options["horizon"] <= 365:
                 raise CommandError("--days must be 1–3650 and --horizon 1–365")
             end = timezone.now()
-            report = replay(start=end - datetime.timedelta(days=options["days"]), end=end, horizon_days=options["horizon"])
+            report = replay(
+                start=end - datetime.timedelta(days=options["days"]), end=end, horizon_days=options["horizon"]
+            )
             for line in report.lines():
                 self.stdout.write(line)
         elif action == "evaluate":
             outcome = services.evaluate()
-            self.stdout.write(f"{outcome.series} series, {outcome.findings} findings, {len(outcome.opened)} requests opened, {outcome.already_open} already open")
+            self.stdout.write(
+                f"{outcome.series} series, {outcome.findings} findings, "
+                f"{len(outcome.opened)} requests opened, {outcome.already_open} already open"
+            )
         elif action == "downsample":
             self.stdout.write(str(vars(services.downsample())))
         else:
@@ -46,5 +54,7 @@ class Command(BaseCommand):
 
             done = Series.objects.values("server_id")
             servers = list(Server.objects.exclude(pk__in=done).order_by("pk")[: options["servers"]])
-            counts = demo.generate(servers, days=options["days"], seed=options["seed"], failure_scale=options["failure_scale"])
+            counts = demo.generate(
+                servers, days=options["days"], seed=options["seed"], failure_scale=options["failure_scale"]
+            )
             self.stdout.write(str(counts))

@@ -32,6 +32,8 @@ DEMO_STEPS: list[str] = [
     "sasms.analytics.demo",
     "sasms.reports.demo",
     "sasms.telemetry.demo",
+    # Plans for contracts with PM visits, through the dispatcher's services.
+    "sasms.maintenance.demo",
 ]
 
 

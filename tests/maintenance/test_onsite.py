@@ -15,7 +15,7 @@ from sasms.accounts.roles import Role
 from sasms.core.errors import Conflict, PermissionDenied, ServiceError
 from sasms.core.models import OutboxMessage
 from sasms.field import services as field_services
-from sasms.maintenance import services
+from sasms.maintenance import planning, services
 from sasms.maintenance.attainment import pm_attainment
 from sasms.maintenance.models import ChecklistItem, PmPlan, PmVisit
 from sasms.maintenance.report import render_pm_report_pdf, send_pm_report
@@ -239,7 +239,7 @@ def test_customer_asks_for_another_date_and_the_dispatcher_accepts_or_declines(
     visits = list(confirmed.visits.select_related("field_visit").order_by("planned_date"))
     pm_visit = visits[-1]
     new_day = pm_visit.planned_date - datetime.timedelta(days=7)
-    while not services.planning.fits(
+    while not planning.fits(
         services.contract_calendar(confirmed.contract, (2027, 2027))[1], new_day, pm_visit.minutes
     ) or new_day in {v.planned_date for v in visits}:
         new_day -= datetime.timedelta(days=1)

@@ -16,6 +16,7 @@ from sasms.field.models import Visit
 from sasms.maintenance import planning, services
 from sasms.maintenance.choices import PlanStatus, PmVisitStatus
 from sasms.maintenance.models import PmPlan
+from sasms.sla.calendar_math import CalendarSpec
 from sasms.sla.clocks.store import calendar_ids_by_coverage
 from sasms.sla.specs import calendar_spec_for
 from sasms.tickets.choices import TicketType
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 12, 1)
 
 
-def cn_5x9() -> planning.CalendarSpec:
+def cn_5x9() -> CalendarSpec:
     return calendar_spec_for(calendar_ids_by_coverage()["5x9"], years=(2026, 2028))
 
 

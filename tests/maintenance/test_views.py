@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from sasms.accounts.models import Organisation, User
 from sasms.accounts.roles import Role
@@ -145,14 +146,14 @@ def test_portal_shows_upcoming_pm_and_takes_a_date_request_only_for_own_visits(
 
 
 def test_customer_keeps_own_blackout_windows_through_the_api(
-    api_for: Callable[[User], object],
+    api_for: Callable[[User], APIClient],
     make_user: Callable[..., User],
     customer_a: Organisation,
     customer_b: Organisation,
 ) -> None:
     customer = make_user(Role.CUSTOMER_ADMIN)
     api = api_for(customer)
-    created = api.post(  # type: ignore[attr-defined]
+    created = api.post(
         "/api/v1/pm-blackouts/",
         {
             "organisation": customer_a.pk,
@@ -163,7 +164,7 @@ def test_customer_keeps_own_blackout_windows_through_the_api(
         format="json",
     )
     assert created.status_code == 201
-    other = api.post(  # type: ignore[attr-defined]
+    other = api.post(
         "/api/v1/pm-blackouts/",
         {"organisation": customer_b.pk, "start_date": "2027-01-25", "end_date": "2027-02-05"},
         format="json",
@@ -171,7 +172,7 @@ def test_customer_keeps_own_blackout_windows_through_the_api(
     assert other.status_code == 404
     assert "organisation" in other.json()["error"]["fields"]
     assert BlackoutWindow.objects.count() == 1
-    reversed_dates = api.post(  # type: ignore[attr-defined]
+    reversed_dates = api.post(
         "/api/v1/pm-blackouts/",
         {"organisation": customer_a.pk, "start_date": "2027-02-25", "end_date": "2027-02-05"},
         format="json",
@@ -181,23 +182,27 @@ def test_customer_keeps_own_blackout_windows_through_the_api(
 
 
 def test_api_proposes_confirms_and_reports_attainment(
-    api_for: Callable[[User], object], dispatcher: User, engineer: User, contract: Contract, contact_a: object
+    api_for: Callable[[User], APIClient],
+    dispatcher: User,
+    engineer: User,
+    contract: Contract,
+    contact_a: object,
 ) -> None:
     api = api_for(dispatcher)
     proposed = api.post(
         "/api/v1/pm-plans/", {"contract": contract.pk, "year_start": "2027-01-01"}, format="json"
-    )  # type: ignore[attr-defined]
+    )
     assert proposed.status_code == 201, proposed.content
     plan_id = proposed.json()["id"]
-    visits = api.get(f"/api/v1/pm-visits/?plan={plan_id}")  # type: ignore[attr-defined]
+    visits = api.get(f"/api/v1/pm-visits/?plan={plan_id}")
     assert visits.status_code == 200
-    confirmed = api.post(f"/api/v1/pm-plans/{plan_id}/confirm/", {"engineer": engineer.pk}, format="json")  # type: ignore[attr-defined]
+    confirmed = api.post(f"/api/v1/pm-plans/{plan_id}/confirm/", {"engineer": engineer.pk}, format="json")
     assert confirmed.status_code == 200
     assert confirmed.json()["status"] == "confirmed"
-    attainment = api.get("/api/v1/pm-attainment/?start=2027-01-01&end=2027-12-31")  # type: ignore[attr-defined]
+    attainment = api.get("/api/v1/pm-attainment/?start=2027-01-01&end=2027-12-31")
     assert attainment.status_code == 200
     assert attainment.json()["total"]["planned"] == 8
-    bad = api.get("/api/v1/pm-attainment/?start=2027-13-01")  # type: ignore[attr-defined]
+    bad = api.get("/api/v1/pm-attainment/?start=2027-13-01")
     assert bad.status_code == 400
 
 

@@ -2,6 +2,8 @@
 
 Codes are plain strings documented by their values (no shared OpenAPI enum components)."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from sasms.core.api.serializers import StrictInputSerializer
@@ -64,7 +66,7 @@ class ConfirmInput(StrictInputSerializer):
 
 class PmVisitOutput(serializers.ModelSerializer[PmVisit]):
     status = code_field(PmVisitStatus.values, "PM visit status")
-    servers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    servers: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     ticket_number = serializers.CharField(source="ticket.number", read_only=True, default=None)
 
     class Meta:
@@ -159,7 +161,7 @@ class DecideInput(StrictInputSerializer):
 
 class AttainmentRowOutput(serializers.Serializer[object]):
     key = serializers.CharField()
-    label = serializers.CharField()
+    name = serializers.CharField()
     planned = serializers.IntegerField()
     done = serializers.IntegerField()
     on_time = serializers.IntegerField()

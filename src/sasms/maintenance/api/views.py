@@ -90,7 +90,7 @@ class BlackoutViewSet(
         return Response(s.BlackoutOutput(blackout).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: BlackoutWindow) -> None:
-        services.delete_blackout(actor=_actor(self.request), blackout=instance)  # type: ignore[arg-type]
+        services.delete_blackout(actor=_actor(self.request), blackout=instance)
 
 
 class PmPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[PmPlan]):
@@ -249,7 +249,7 @@ class DateRequestViewSet(
 def _row(row: AttainmentRow) -> dict[str, Any]:
     return {
         "key": str(row.key),
-        "label": row.label,
+        "name": row.label,
         "planned": row.planned,
         "done": row.done,
         "on_time": row.on_time,

@@ -63,3 +63,15 @@ def test_the_lookup_pages_show_partial_matches(
     assert "CN7A1234" in servers
     callers = client.get(reverse("tickets:intake_callers"), {"q": customer_a.name}).content.decode()
     assert "王伟" in callers
+
+
+def test_the_organisation_page_links_to_the_customers_360_page(
+    customer_a: Organisation, provider: Organisation, agent: User, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(agent)
+    page = client.get(reverse("accounts:organisation_detail", args=[customer_a.pk])).content.decode()
+    overview = reverse("assets:customer_overview", args=[customer_a.pk])
+    assert f'href="{overview}"' in page
+    assert client.get(overview).status_code == 200
+    own = client.get(reverse("accounts:organisation_detail", args=[provider.pk])).content.decode()
+    assert 'data-testid="customer-overview-link"' not in own

@@ -10,7 +10,7 @@ import datetime
 import time
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,9 +127,26 @@ def _usable_classes(labels: Sequence[str]) -> tuple[set[str], list[str]]:
     return kept, sorted(set(counts) - kept)
 
 
-def fit(samples: Sequence[Sample], *, seed: int = DEFAULT_SEED, minimum: int | None = None) -> TrainingResult:
-    """Split, fit and evaluate; a result with ``skipped_reason`` when the data cannot carry a model."""
+Progress = Callable[[int, int, str], None]  # (step, steps, what) — for the page and the command
+FIT_STEPS = 2 + len(TARGETS)
+
+
+def fit(
+    samples: Sequence[Sample],
+    *,
+    seed: int = DEFAULT_SEED,
+    minimum: int | None = None,
+    progress: Progress | None = None,
+) -> TrainingResult:
+    """Split, fit and evaluate; a result with ``skipped_reason`` when the data cannot carry a model.
+
+    ``progress`` hears each step as it starts (features, one model per target, done)."""
     started = time.monotonic()
+
+    def step(number: int, what: str) -> None:
+        if progress is not None:
+            progress(number, FIT_STEPS, what)
+
     minimum = min_samples() if minimum is None else minimum
     result = TrainingResult(sample_count=len(samples))
     if len(samples) < minimum:
@@ -148,12 +165,14 @@ def fit(samples: Sequence[Sample], *, seed: int = DEFAULT_SEED, minimum: int | N
     train, test = train_test_split(
         list(samples), test_size=TEST_SHARE, random_state=seed, stratify=_stratification(samples)
     )
+    step(1, f"features of {len(train)} training texts")
     vectorizer = build_vectorizer(len(train))
     train_matrix = vectorizer.fit_transform([document(s.title, s.description) for s in train])
     test_matrix = vectorizer.transform([document(s.title, s.description) for s in test])
     models: dict[str, Any] = {}
     converged = True
-    for target in TARGETS:
+    for number, target in enumerate(TARGETS, start=2):
+        step(number, f"{target} model")
         kept, dropped = _usable_classes([s.label(target) for s in train])
         rows = [i for i, s in enumerate(train) if s.label(target) in kept]
         # Calibrated on folds the regression did not see, so a probability of 0.8 means right
@@ -197,6 +216,7 @@ def fit(samples: Sequence[Sample], *, seed: int = DEFAULT_SEED, minimum: int | N
     }
     result.bundle = {"format": BUNDLE_FORMAT, "vectorizer": vectorizer, "models": models}
     result.seconds = time.monotonic() - started
+    step(FIT_STEPS, "done")
     return result
 
 

@@ -124,10 +124,14 @@ def train_classifier(
     min_samples: int | None = None,
     seed: int = training.DEFAULT_SEED,
     base_examples: int = training.DEFAULT_BASE_EXAMPLES,
+    progress: training.Progress | None = None,
 ) -> ClassifierModel:
     """Train from the newest resolved requests, record the figures, and activate the new model
     unless the active one is clearly better. Returns the run's row: ``trained``, ``skipped``
-    (too little data; the classifier stays as it was) or ``failed`` (the error is in ``message``)."""
+    (too little data; the classifier stays as it was) or ``failed`` (the error is in ``message``).
+
+    Each step is written to the running row's ``message`` (the classifier page shows it) and told
+    to ``progress`` (the command prints it)."""
     if actor is not None:
         require(actor, Capability.MANAGE_SLA)
     if trigger not in TrainingTrigger.values:
@@ -138,14 +142,30 @@ def train_classifier(
         message = _("Must not be negative.")
         raise ServiceError(message, fields={"base_examples": [message]})
     model = _start_run(actor, trigger)
+    steps = training.FIT_STEPS + 2  # reading the requests, fitting, measuring on the evaluation set
+
+    def report(number: int, what: str) -> None:
+        text = _("Step %(step)d of %(steps)d: %(what)s") % {"step": number, "steps": steps, "what": what}
+        ClassifierModel.objects.filter(pk=model.pk).update(message=text[:2000])
+        if progress is not None:
+            progress(number, steps, what)
+
     try:
+        report(1, "reading resolved requests")
         samples = training.load_samples(limit=max_samples)
         # The built-in examples widen what is learnt; the classifier still waits for enough of
         # the deployment's own resolved requests before it switches on.
         enough = len(samples) >= (training.min_samples() if min_samples is None else min_samples)
         if base_examples and enough:
             samples += training.base_examples(base_examples, seed=seed)
-        result = training.fit(samples, seed=seed, minimum=min_samples)
+        result = training.fit(
+            samples,
+            seed=seed,
+            minimum=min_samples,
+            progress=lambda number, _total, what: report(number + 1, f"{what} ({len(samples)} samples)"),
+        )
+        if result.bundle is not None:
+            report(steps, "measuring on the evaluation set")
         measured = (
             evaluation.evaluate(
                 result.bundle, evaluation.load_eval_set(), threshold=confidence_threshold()
@@ -160,6 +180,7 @@ def train_classifier(
         return model
     with transaction.atomic():
         model = ClassifierModel.objects.select_for_update().get(pk=model.pk)
+        model.message = ""  # the last step's progress note
         model.sample_count = result.sample_count
         model.duration_seconds = round(result.seconds, 3)
         if result.bundle is None:

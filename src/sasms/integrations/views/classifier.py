@@ -91,7 +91,10 @@ class ClassifierView(ListPage):
                 for target in TARGETS
             ],
             "threshold": round(confidence_threshold() * 100),
-            "training": ClassifierModel.objects.filter(status=ModelStatus.TRAINING).exists(),
+            # The running row: its message is the step it is at.
+            "training": ClassifierModel.objects.filter(status=ModelStatus.TRAINING)
+            .order_by("-version")
+            .first(),
         }
 
 

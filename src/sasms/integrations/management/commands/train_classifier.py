@@ -77,6 +77,7 @@ class Command(BaseCommand):
                 min_samples=options["min_samples"],
                 seed=options["seed"],
                 base_examples=options["base_examples"],
+                progress=lambda step, steps, what: self.stdout.write(f"[{step}/{steps}] {what}", ending="\n"),
             )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc

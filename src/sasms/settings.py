@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "sasms.core.uploadlimit.UploadLimitMiddleware",
     "sasms.core.middleware.CleanInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -584,6 +585,15 @@ SASMS_API_TOKEN_MAX_DAYS: int = env.int("SASMS_API_TOKEN_MAX_DAYS", default=365)
 # token checks per address; past the rate the address is refused (429) until the window passes.
 SASMS_LOGIN_ADDRESS_FAILURE_RATE: str = env.str("SASMS_LOGIN_ADDRESS_FAILURE_RATE", default="30/15m")
 SASMS_API_TOKEN_FAILURE_RATE: str = env.str("SASMS_API_TOKEN_FAILURE_RATE", default="20/m")
+# Uploads: one file at most SASMS_UPLOAD_MAX_BYTES (reading stops there); a whole request at most
+# SASMS_REQUEST_MAX_BYTES by its Content-Length, refused before its body is read (sasms.core.uploadlimit).
+SASMS_UPLOAD_MAX_BYTES: int = env.int("SASMS_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+SASMS_REQUEST_MAX_BYTES: int = env.int("SASMS_REQUEST_MAX_BYTES", default=5 * SASMS_UPLOAD_MAX_BYTES + 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "sasms.core.uploadlimit.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "sasms.core.middleware.ratelimit_key_ip"
 # Monitoring webhooks per sending address (alert storms are bursts: keep it generous), and failed

@@ -588,7 +588,9 @@ SASMS_API_TOKEN_FAILURE_RATE: str = env.str("SASMS_API_TOKEN_FAILURE_RATE", defa
 # Uploads: one file at most SASMS_UPLOAD_MAX_BYTES (reading stops there); a whole request at most
 # SASMS_REQUEST_MAX_BYTES by its Content-Length, refused before its body is read (sasms.core.uploadlimit).
 SASMS_UPLOAD_MAX_BYTES: int = env.int("SASMS_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
-SASMS_REQUEST_MAX_BYTES: int = env.int("SASMS_REQUEST_MAX_BYTES", default=5 * SASMS_UPLOAD_MAX_BYTES + 1024 * 1024)
+SASMS_REQUEST_MAX_BYTES: int = env.int(
+    "SASMS_REQUEST_MAX_BYTES", default=5 * SASMS_UPLOAD_MAX_BYTES + 1024 * 1024
+)
 FILE_UPLOAD_HANDLERS = [
     "sasms.core.uploadlimit.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

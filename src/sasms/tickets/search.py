@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from sasms.accounts.models import Organisation, User
 from sasms.assets.models import Server
@@ -43,6 +45,9 @@ INTERNAL_DOCUMENT = "tickets.ticket_internal"
 # The search box ranks this many best matches (kernel pages of 100); the queue's other filters
 # apply within them. A bounded number of kernel calls keeps the page's query count constant.
 SEARCH_CANDIDATES = 300
+# A search word that names servers or customers finds their requests too; at most this many of each.
+MATCHED_SERVERS = 50
+MATCHED_CUSTOMERS = 50
 # Similar resolved requests are picked from this many best matches of any term.
 SIMILAR_CANDIDATES = 100
 # "SR2026112400042" or a prefix of it ("SR202611"): searched by number, not by text.
@@ -308,20 +313,50 @@ def search_tickets(queryset: QuerySet[Ticket], *, actor: Actor, query: str) -> Q
     condition = Q(pk__in=ids)
     if NUMBER_DIGITS.match(text):
         condition |= Q(number__startswith=f"SR{text}")
-    servers = Server.objects.filter(
-        Q(serial__iexact=text) | Q(hostname__iexact=text) | Q(asset_tag__iexact=text)
+    # Servers and customers are resolved to ids first, through their own indexes (serials and asset
+    # tags are kept upper case, host names lower case), so that every branch of the OR below is an
+    # index lookup on the request table: an OR with a sub-select or a case-folded comparison makes
+    # PostgreSQL read every request instead.
+    spellings = sorted({text, text.upper(), text.lower()})
+    server_ids = list(
+        Server.objects.filter(
+            Q(serial__in=spellings) | Q(hostname__in=spellings) | Q(asset_tag__in=spellings)
+        ).values_list("pk", flat=True)[:MATCHED_SERVERS]
     )
-    condition |= Q(server_id__in=servers.values("pk"))
-    condition |= Q(organisation_id__in=Organisation.objects.filter(name__icontains=text).values("pk"))
+    if server_ids:
+        condition |= Q(server_id__in=server_ids)
+    organisation_ids = list(
+        Organisation.objects.filter(name__icontains=text).values_list("pk", flat=True)[:MATCHED_CUSTOMERS]
+    )
+    if organisation_ids:
+        condition |= Q(organisation_id__in=organisation_ids)
     narrowed = queryset.filter(condition)
     if not ids:
         return narrowed
-    relevance = Case(
+    return narrowed.order_by(_relevance(ids), "-created_at", "-id")
+
+
+def _relevance(ids: list[int]) -> Any:
+    """The position of a request in ``ids`` (the best match first), the others after them.
+
+    PostgreSQL: one ``array_position`` over the ids as one array parameter, where a CASE would have
+    one branch per candidate (300) to plan and evaluate on every row. SQLite has no arrays: CASE.
+    """
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.fields import ArrayField
+
+        position = Func(
+            Value(ids, output_field=ArrayField(BigIntegerField())),
+            F("pk"),
+            function="array_position",
+            output_field=IntegerField(),
+        )
+        return Coalesce(position, Value(len(ids) + 1))
+    return Case(
         *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ids)),
         default=Value(len(ids)),
         output_field=IntegerField(),
     )
-    return narrowed.order_by(relevance, "-created_at", "-id")
 
 
 @dataclass(frozen=True)

@@ -361,7 +361,7 @@ def update_pm_visit(
     working hours, holidays, blackouts) and/or name its engineer."""
     require(actor, Capability.DISPATCH)
     pm_visit = (
-        PmVisit.objects.select_for_update()
+        PmVisit.objects.select_for_update(of=("self",))
         .select_related("plan", "plan__contract__product")
         .get(pk=pm_visit.pk)
     )
@@ -430,7 +430,11 @@ def confirm_plan(*, actor: User, plan: PmPlan, engineer: User | None = None) -> 
     field visit for its engineer (``engineer`` stands in for visits without one), with the
     customer's contact and the site's access notes. All or nothing."""
     require(actor, Capability.DISPATCH)
-    plan = PmPlan.objects.select_for_update().select_related("contract", "organisation").get(pk=plan.pk)
+    plan = (
+        PmPlan.objects.select_for_update(of=("self",))
+        .select_related("contract", "organisation")
+        .get(pk=plan.pk)
+    )
     _editable(plan)
     _check_engineer(engineer)
     visits = list(
@@ -553,7 +557,7 @@ def record_answer(
     assert item is not None
     occurred_at = occurred_at or now
     answer = (
-        ChecklistAnswer.objects.select_for_update()
+        ChecklistAnswer.objects.select_for_update(of=("self",))
         .filter(pm_visit=pm_visit, server=server, item=item)
         .first()
     )
@@ -578,7 +582,11 @@ def raise_finding(*, actor: User, answer: ChecklistAnswer) -> Ticket:
     reading and the engineer's note) go with it. Raised once per answer."""
     pm_visit = answer.pm_visit
     require_checklist_rights(actor, pm_visit)
-    answer = ChecklistAnswer.objects.select_for_update().select_related("item", "server").get(pk=answer.pk)
+    answer = (
+        ChecklistAnswer.objects.select_for_update(of=("self",))
+        .select_related("item", "server")
+        .get(pk=answer.pk)
+    )
     if answer.finding_ticket_id is not None:
         raise Conflict(_("A request was raised for this finding already."))
     if answer.result not in FINDING_RESULTS:
@@ -633,7 +641,11 @@ def request_other_date(
     """A customer user asks for another day; the dispatcher accepts or declines."""
     if not (_is_own_customer(actor, pm_visit.organisation_id) or actor.can(Capability.DISPATCH)):
         raise NotFound(_("Not found."))
-    pm_visit = PmVisit.objects.select_for_update().select_related("plan", "field_visit").get(pk=pm_visit.pk)
+    pm_visit = (
+        PmVisit.objects.select_for_update(of=("self",))
+        .select_related("plan", "field_visit")
+        .get(pk=pm_visit.pk)
+    )
     if pm_visit.plan.status != PlanStatus.CONFIRMED or not _upcoming(pm_visit):
         raise Conflict(_("Only an upcoming, confirmed PM visit can be moved."))
     if requested_date <= timezone.localdate():
@@ -668,7 +680,9 @@ def decide_date_request(
     """Accept (the visit moves to the asked day, same hours, through the field app's reschedule)
     or decline (with the reason the customer reads)."""
     require(actor, Capability.DISPATCH)
-    date_request = DateRequest.objects.select_for_update().select_related("pm_visit").get(pk=date_request.pk)
+    date_request = (
+        DateRequest.objects.select_for_update(of=("self",)).select_related("pm_visit").get(pk=date_request.pk)
+    )
     if date_request.status != DateRequestStatus.PENDING:
         raise Conflict(_("This request was answered already."))
     note = note.replace("\x00", "").strip()[:300]
@@ -676,7 +690,7 @@ def decide_date_request(
         raise _invalid("note", _("Tell the customer why."))
     if accept:
         pm_visit = (
-            PmVisit.objects.select_for_update()
+            PmVisit.objects.select_for_update(of=("self",))
             .select_related("plan", "plan__contract__product", "field_visit")
             .get(pk=date_request.pm_visit_id)
         )

@@ -234,7 +234,7 @@ def test_a_contract_schedule_sends_the_pdf_once_per_period(
     contract = Contract.objects.create(
         number="C-1",
         organisation=customer_a,
-        product=ServiceProduct.objects.order_by("pk").first(),
+        product=ServiceProduct.objects.order_by("pk")[0],
         start_date=TODAY - datetime.timedelta(days=10),
         end_date=TODAY + datetime.timedelta(days=300),
         status="active",

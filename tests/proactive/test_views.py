@@ -5,7 +5,9 @@ from collections.abc import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from sasms.accounts.models import Organisation, User
 from sasms.accounts.roles import Role
@@ -46,11 +48,11 @@ def fleet(customer_a: Organisation, customer_b: Organisation) -> list[Server]:
 
 
 def test_the_import_previews_every_row_with_its_errors_then_imports_the_good_ones(
-    fleet: list[Server], admin_user: User, client_for: Callable[[User], object]
+    fleet: list[Server], admin_user: User, client_for: Callable[[User], Client]
 ) -> None:
     client = client_for(admin_user)
     url = reverse("proactive:advisory_import")
-    page = client.post(url, {"file": SimpleUploadedFile("a.csv", CSV.encode())})  # type: ignore[attr-defined]
+    page = client.post(url, {"file": SimpleUploadedFile("a.csv", CSV.encode())})
     assert page.status_code == 200
     text = page.content.decode()
     assert FirmwareAdvisory.objects.count() == 0  # a preview writes nothing
@@ -64,7 +66,7 @@ def test_the_import_previews_every_row_with_its_errors_then_imports_the_good_one
     )
     for message in messages:
         assert message in text, message
-    done = client.post(url, {"file": SimpleUploadedFile("a.csv", CSV.encode()), "confirm": "1"})  # type: ignore[attr-defined]
+    done = client.post(url, {"file": SimpleUploadedFile("a.csv", CSV.encode()), "confirm": "1"})
     assert done.status_code == 302
     advisory = FirmwareAdvisory.objects.get()
     assert (advisory.reference, advisory.cve_ids, advisory.severity) == (
@@ -96,7 +98,7 @@ def test_json_import_and_a_file_that_is_not_json(admin_user: User, fleet: list[S
 
 
 def test_lists_paginate_filter_and_export(
-    fleet: list[Server], admin_user: User, client_for: Callable[[User], object]
+    fleet: list[Server], admin_user: User, client_for: Callable[[User], Client]
 ) -> None:
     for index in range(30):
         advisories.save_advisory(
@@ -112,17 +114,17 @@ def test_lists_paginate_filter_and_export(
         )
     client = client_for(admin_user)
     url = reverse("proactive:advisory_list")
-    first = client.get(url).content.decode()  # type: ignore[attr-defined]
+    first = client.get(url).content.decode()
     assert "R-29" in first
     assert "R-00" not in first
-    assert "R-00" in client.get(url, {"page": 2}).content.decode()  # type: ignore[attr-defined]
-    filtered = client.get(url, {"severity": "low", "export": "csv"})  # type: ignore[attr-defined]
-    body = b"".join(filtered.streaming_content).decode()
+    assert "R-00" in client.get(url, {"page": 2}).content.decode()
+    filtered = client.get(url, {"severity": "low", "export": "csv"})
+    body = b"".join(filtered.streaming_content).decode()  # type: ignore[attr-defined]
     assert body.count("\n") == 1 + 15
 
 
 def test_a_campaign_page_acts_on_items(
-    fleet: list[Server], admin_user: User, customer_a: Organisation, client_for: Callable[[User], object]
+    fleet: list[Server], admin_user: User, customer_a: Organisation, client_for: Callable[[User], Client]
 ) -> None:
     from sasms.accounts.models import Contact
     from sasms.core.models import OutboxMessage
@@ -140,54 +142,54 @@ def test_a_campaign_page_acts_on_items(
         },
     )
     client = client_for(admin_user)
-    detail = client.get(reverse("proactive:advisory_detail", args=[advisory.pk]))  # type: ignore[attr-defined]
+    detail = client.get(reverse("proactive:advisory_detail", args=[advisory.pk]))
     assert 'data-testid="affected-servers">2<' in detail.content.decode()
     start = "2026-12-20T01:00"
-    opened = client.post(  # type: ignore[attr-defined]
+    opened = client.post(
         reverse("proactive:advisory_detail", args=[advisory.pk]),
         {"title": "", "window_start": start, "window_end": "2026-12-20T05:00"},
     )
     campaign = Campaign.objects.get()
     assert opened.status_code == 302
     assert sorted(campaign.items.values_list("server__serial", flat=True)) == ["A-1", "B-1"]
-    page = client.get(reverse("proactive:campaign_detail", args=[campaign.pk]))  # type: ignore[attr-defined]
+    page = client.get(reverse("proactive:campaign_detail", args=[campaign.pk]))
     assert page.status_code == 200
-    client.post(reverse("proactive:campaign_notify", args=[campaign.pk]))  # type: ignore[attr-defined]
+    client.post(reverse("proactive:campaign_notify", args=[campaign.pk]))
     assert OutboxMessage.objects.filter(topic="email").count() == 1  # customer B has no contact address
     item = campaign.items.get(server__serial="A-1")
     assert item.status == ItemStatus.NOTIFIED
-    client.post(reverse("proactive:item_outcome", args=[item.pk]), {"status": "refused", "reason": ""})  # type: ignore[attr-defined]
+    client.post(reverse("proactive:item_outcome", args=[item.pk]), {"status": "refused", "reason": ""})
     item.refresh_from_db()
     assert item.status == ItemStatus.NOTIFIED  # no reason, nothing recorded
     client.post(
         reverse("proactive:item_outcome", args=[item.pk]), {"status": "refused", "reason": "Change freeze"}
-    )  # type: ignore[attr-defined]
+    )
     other = campaign.items.get(server__serial="B-1")
-    client.post(reverse("proactive:item_schedule", args=[other.pk]), {"method": "remote"})  # type: ignore[attr-defined]
+    client.post(reverse("proactive:item_schedule", args=[other.pk]), {"method": "remote"})
     item.refresh_from_db()
     other.refresh_from_db()
     assert (item.status, item.note) == (ItemStatus.REFUSED, "Change freeze")
     assert other.status == ItemStatus.SCHEDULED
     assert other.ticket is not None
     assert other.ticket.server_id == fleet[1].pk
-    progress = client.get(reverse("proactive:campaign_detail", args=[campaign.pk])).content.decode()  # type: ignore[attr-defined]
+    progress = client.get(reverse("proactive:campaign_detail", args=[campaign.pk])).content.decode()
     assert 'data-testid="count-refused">1<' in progress
     assert 'data-testid="count-scheduled">1<' in progress
 
 
 def test_the_portal_shows_only_the_customers_own_latest_check(
     fleet: list[Server], admin_user: User, customer_a: Organisation, customer_b: Organisation,
-    make_user: Callable[..., User], client_for: Callable[[User], object],
+    make_user: Callable[..., User], client_for: Callable[[User], Client],
 ) -> None:  # fmt: skip
     health_services.run_health_check(actor=admin_user, organisation=customer_a)
     check_b = health_services.run_health_check(actor=admin_user, organisation=customer_b)
     customer = make_user(Role.CUSTOMER, organisation=customer_a)
     client = client_for(customer)
-    page = client.get(reverse("proactive:portal_health")).content.decode()  # type: ignore[attr-defined]
+    page = client.get(reverse("proactive:portal_health")).content.decode()
     assert "A-1" in page
     assert "B-1" not in page
-    assert client.get(reverse("proactive:health_detail", args=[check_b.pk])).status_code in (403, 404)  # type: ignore[attr-defined]
-    pdf = client.get(reverse("proactive:portal_health_pdf"), {"language": "en"})  # type: ignore[attr-defined]
+    assert client.get(reverse("proactive:health_detail", args=[check_b.pk])).status_code in (403, 404)
+    pdf = client.get(reverse("proactive:portal_health_pdf"), {"language": "en"})
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
 
@@ -196,11 +198,11 @@ def test_the_api(
     fleet: list[Server],
     admin_user: User,
     customer_a: Organisation,
-    api_for: Callable[[User], object],
+    api_for: Callable[[User], APIClient],
     make_user: Callable[..., User],
 ) -> None:
     api = api_for(admin_user)
-    created = api.post(  # type: ignore[attr-defined]
+    created = api.post(
         "/api/v1/firmware-advisories/",
         {
             "reference": "API-1",
@@ -212,7 +214,7 @@ def test_the_api(
         format="json",
     )
     assert created.status_code == 201, created.content
-    bad = api.post(  # type: ignore[attr-defined]
+    bad = api.post(
         "/api/v1/firmware-advisories/",
         {
             "reference": "API-2",
@@ -226,15 +228,15 @@ def test_the_api(
     )
     assert bad.status_code == 400
     assert {"fixed_version", "affected_versions"} <= set(json.dumps(bad.json()).replace('"', " ").split())
-    campaign = api.post("/api/v1/firmware-campaigns/", {"advisory": created.json()["id"]}, format="json")  # type: ignore[attr-defined]
+    campaign = api.post("/api/v1/firmware-campaigns/", {"advisory": created.json()["id"]}, format="json")
     assert campaign.status_code == 201
-    items = api.get(f"/api/v1/firmware-campaigns/{campaign.json()['id']}/items/")  # type: ignore[attr-defined]
+    items = api.get(f"/api/v1/firmware-campaigns/{campaign.json()['id']}/items/")
     assert items.json()["count"] == 2
-    check = api.post("/api/v1/health-checks/", {"organisation": customer_a.pk}, format="json")  # type: ignore[attr-defined]
+    check = api.post("/api/v1/health-checks/", {"organisation": customer_a.pk}, format="json")
     assert check.status_code == 201
     customer = api_for(make_user(Role.CUSTOMER, organisation=customer_a))
-    assert customer.get("/api/v1/firmware-advisories/").json()["count"] == 0  # type: ignore[attr-defined]
-    assert customer.get("/api/v1/health-checks/").json()["count"] == 1  # type: ignore[attr-defined]
-    mine = customer.get("/api/v1/firmware-campaign-items/").json()  # type: ignore[attr-defined]
+    assert customer.get("/api/v1/firmware-advisories/").json()["count"] == 0
+    assert customer.get("/api/v1/health-checks/").json()["count"] == 1
+    mine = customer.get("/api/v1/firmware-campaign-items/").json()
     assert [i["server"] for i in mine["results"]] == ["A-1"]
     assert CampaignItem.objects.count() == 2

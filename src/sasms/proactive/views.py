@@ -1,6 +1,6 @@
 """Pages for advisories, campaigns, baselines and health checks. Thin: parse, call a service, render."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +17,7 @@ from sasms.accounts.selectors import access_organisation
 from sasms.core.errors import NotFound, ServiceError
 from sasms.core.forms import add_service_error
 from sasms.core.lists import Column, ListPage, attr
+from sasms.core.parsing import parse_id
 from sasms.core.permissions import require
 from sasms.proactive import health, selectors
 from sasms.proactive.filtersets import (
@@ -36,7 +37,7 @@ from sasms.proactive.forms import (
     ScheduleItemForm,
 )
 from sasms.proactive.matching import match_advisory
-from sasms.proactive.models import ItemStatus
+from sasms.proactive.models import HealthCheck, ItemStatus, ServerHealth
 from sasms.proactive.services import advisories as advisory_services
 from sasms.proactive.services import campaigns as campaign_services
 from sasms.proactive.services import health as health_services
@@ -412,7 +413,10 @@ def health_run_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     require(actor, Capability.VIEW_ALL_ORGANISATIONS)
     try:
-        organisation = access_organisation(actor=actor, organisation_id=request.POST.get("organisation"))
+        organisation_id = parse_id(request.POST.get("organisation"))
+        if organisation_id is None:
+            raise NotFound(_("Not found."))
+        organisation = access_organisation(actor=actor, organisation_id=organisation_id)
         check = health_services.run_health_check(actor=actor, organisation=organisation)
     except ServiceError as error:
         messages.error(request, error.message)
@@ -427,13 +431,14 @@ def _reasons_text(result: Any) -> str:
 class HealthCheckDetailView(ListPage):
     """One check: the fleet summary, then each server's grade, reasons and recommended actions."""
 
-    capability = None  # staff or the customer's portal: checked in get_queryset
+    capability: ClassVar[Capability | None] = None  # staff or the customer's portal: see get_queryset
     filterset_class = ResultFilterSet
     export_name = "health-check"
     template_name = "proactive/health_detail.html"
-    row_actions_template = "proactive/_result_actions.html"
+    row_actions_template: ClassVar[str | None] = "proactive/_result_actions.html"
     empty_message = gettext_lazy("No servers match these filters.")
     portal = False
+    check_row: HealthCheck | None = None
     columns = [
         Column(
             gettext_lazy("Grade"),
@@ -454,11 +459,9 @@ class HealthCheckDetailView(ListPage):
             self.check_row = selectors.access_health_check(actor=actor, check_id=self.kwargs["pk"])
         else:
             require(actor, Capability.VIEW_PORTAL)
-            found = selectors.latest_health_check(actor=actor, organisation_id=actor.organisation_id)  # type: ignore[union-attr]
-            if found is None:
-                self.check_row = None
-                return selectors.results_of(check=None).none()  # type: ignore[arg-type]
-            self.check_row = found
+            self.check_row = selectors.latest_health_check(actor=actor, organisation_id=actor.organisation_id)  # type: ignore[union-attr]
+        if self.check_row is None:
+            return ServerHealth.objects.none()
         queryset = selectors.results_of(check=self.check_row)
         return queryset.order_by("grade", "server__serial")
 
@@ -490,7 +493,7 @@ def health_pdf_view(request: HttpRequest, pk: int | None = None) -> HttpResponse
     actor = _actor(request)
     if pk is None:
         require(actor, Capability.VIEW_PORTAL)
-        check = selectors.latest_health_check(actor=actor, organisation_id=actor.organisation_id)  # type: ignore[arg-type]
+        check = selectors.latest_health_check(actor=actor, organisation_id=actor.organisation_id)
         if check is None:
             raise NotFound(_("Not found."))
     else:

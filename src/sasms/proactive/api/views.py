@@ -74,8 +74,10 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             .filter(campaign=campaign)
             .order_by("priority", "id")
         )
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(s.ItemOutput(page, many=True).data)
+        paginator = self.paginator
+        assert paginator is not None
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response(s.ItemOutput(page, many=True).data)
 
 
 class CampaignItemViewSet(
@@ -125,5 +127,9 @@ class HealthCheckViewSet(
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str, version: str = "v1") -> Response:
         check = self.get_object()
-        page = self.paginate_queryset(selectors.results_of(check=check).order_by("grade", "id"))
-        return self.get_paginated_response(s.ResultOutput(page, many=True).data)
+        paginator = self.paginator
+        assert paginator is not None
+        page = paginator.paginate_queryset(
+            selectors.results_of(check=check).order_by("grade", "id"), request, view=self
+        )
+        return paginator.get_paginated_response(s.ResultOutput(page, many=True).data)

@@ -211,9 +211,9 @@ WHERE t.server_id IS NOT NULL AND t.id BETWEEN %(lo)s AND %(hi)s
 
 def _generate(url: str, requests: int, d: dict[str, Any]) -> None:
     from sasms.assets.models import Server
+    from sasms.feedback.models import Survey, SurveyResponse
     from sasms.field.models import Visit
     from sasms.parts.models import Movement
-    from sasms.portal.models import Survey, SurveyResponse
     from sasms.tickets.models import Ticket
 
     server_sql = _insert_select(
@@ -269,9 +269,9 @@ def _insert_requests(
 
 def _insert_satellites(conn: psycopg.Connection[Any], d: dict[str, Any], lo_g: int, hi_g: int) -> None:
     """Clocks, surveys, visits and parts of the requests whose number is in [lo_g, hi_g)."""
+    from sasms.feedback.models import Survey, SurveyResponse
     from sasms.field.models import Visit
     from sasms.parts.models import Movement
-    from sasms.portal.models import Survey, SurveyResponse
 
     lo = (
         conn.execute("SELECT min(id) FROM tickets_ticket WHERE number >= %s", [f"SRB{lo_g:011d}"]).fetchone()

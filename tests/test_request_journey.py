@@ -5,8 +5,11 @@ engineer nearby; the agent answers; the dispatcher schedules the visit; the part
 the disk; the engineer accepts, travels, checks in, fits the disk, has the customer sign, checks
 out and resolves; the customer reads the visit on the portal, downloads its report, answers the
 survey and confirms the resolution. Each step's effect on the request, its SLA clocks, the depot's
-stock, the outbox and the portal is asserted exactly. A second test tries steps that must be
-refused along the way and asserts that each of them changed nothing at all.
+stock, the outbox and the portal is asserted exactly, and so is each follower of the request's
+journey (``sasms.journey.followers``, ``docs/request-journey.md``): clocks, auto-dispatch and the
+engineer's position, the part booked, the survey invitation, no classification for a phone call,
+and the webhook deliveries, which carry the SR number from the first event on. A second test tries
+steps that must be refused along the way and asserts that each of them changed nothing at all.
 
 Time stands still and moves only when a step says so, on a fixed Tuesday morning. The contract's
 7×24 calendar has no holidays and no closing hours, so every due time below is plain arithmetic
@@ -35,15 +38,21 @@ from sasms.contracts.models import Contract, ServiceProduct
 from sasms.core.errors import Conflict, NotFound, PermissionDenied
 from sasms.core.models import AuditEntry, OutboxMessage
 from sasms.dispatch import services as dispatch_services
+from sasms.dispatch.models import EngineerProfile
 from sasms.dispatch.selectors import clear_settings_cache
+from sasms.feedback.models import Survey, SurveyResponse
 from sasms.field import services as field_services
 from sasms.field.models import Visit
+from sasms.integrations import services as integration_services
+from sasms.integrations.models import Delivery
+from sasms.integrations.services.classification import CLASSIFY_TOPIC
+from sasms.journey.followers import FOLLOWERS
 from sasms.parts import services as parts_services
 from sasms.parts.models import DefectiveReturn, Depot, Movement, Part, Problem, Reservation, StockBalance
 from sasms.parts.services.reservations import NotAvailable
-from sasms.portal.models import Survey, SurveyResponse
 from sasms.sla.models import BusinessCalendar, ClockEntry, SlaClock
 from sasms.sla.specs import clear_spec_cache
+from sasms.tickets import events
 from sasms.tickets import services as ticket_services
 from sasms.tickets.choices import EventKind, Level, Status
 from sasms.tickets.models import Ticket, TicketEvent
@@ -240,6 +249,14 @@ def mails() -> list[tuple[str, str]]:
     return [(", ".join(p["to"]), p["subject"]) for p in rows]
 
 
+def deliveries(ticket: Ticket) -> list[tuple[str, str, str, str]]:
+    """``(event type, SR number on the row, number in the payload, its address)`` per webhook delivery."""
+    return [
+        (d.event_type, d.ticket_number, d.payload["ticket"]["number"], d.payload["ticket"]["url"])
+        for d in Delivery.objects.filter(ticket=ticket).order_by("id")
+    ]
+
+
 def open_by_phone(world: World, client: Client, capture: Any) -> Ticket:
     """The agent takes the call on the phone intake page; auto-dispatch runs once it commits."""
     with capture(execute=True):
@@ -292,6 +309,14 @@ def test_a_request_from_the_phone_call_to_its_closure(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     agent_page = client_for(world.agent)
+    # The customer's CMDB listens for new and resolved requests (the last follower delivers).
+    integration_services.create_subscription(
+        actor=None,
+        name="Customer CMDB",
+        url="https://cmdb.a.example/sasms-events",
+        secret="s" * 32,
+        events=["ticket.created", "ticket.resolved"],
+    )
 
     # 09:00 — the call. The agent looks the server up and sees its entitlement at once.
     t_call = at(0)
@@ -340,6 +365,11 @@ def test_a_request_from_the_phone_call_to_its_closure(
         (engineer_mail, f"[{n}] Assigned to you: {title}"),
     ]
     assert mails() == sent
+    # The webhook announces the request under its SR number: followers run after numbering.
+    assert [row[:3] for row in deliveries(ticket)] == [("ticket.created", n, n)]
+    assert deliveries(ticket)[0][3].endswith(reverse("tickets:detail", args=[n]))
+    # A phone call is not an automatic request: nothing is queued for the classifier.
+    assert not OutboxMessage.objects.filter(topic=CLASSIFY_TOPIC).exists()
 
     # 09:10 — the agent's first public reply meets the response clock and starts the updates.
     t_reply = at(10)
@@ -392,6 +422,14 @@ def test_a_request_from_the_phone_call_to_its_closure(
     ticket.refresh_from_db()
     assert (ticket.status, ticket.visit_count) == (Status.IN_PROGRESS, 1)
     assert clocks(ticket)["onsite"] == ("met", None, t_check_in, None)
+    # Dispatch follows the check-in: the engineer is known to be at the site now.
+    profile = EngineerProfile.objects.get(user=world.engineer)
+    assert (profile.position_latitude, profile.position_longitude, profile.position_at) == (
+        Decimal("39.908800"),
+        Decimal("116.397600"),
+        t_check_in,
+    )
+    assert profile.position_ticket_id == ticket.pk
 
     # 10:45 — the disk is fitted: the reservation is consumed, the parts clock met, the swap
     # recorded on the server and the failed disk expected back at the depot.
@@ -482,6 +520,7 @@ def test_a_request_from_the_phone_call_to_its_closure(
     ]
     assert mails() == sent
     invitation = OutboxMessage.objects.get(idempotency_key=f"portal:survey:{survey.pk}:invitation:1")
+    assert [row[:3] for row in deliveries(ticket)] == [("ticket.created", n, n), ("ticket.resolved", n, n)]
     assert reverse("portal:survey_link", args=["x"]).removesuffix("x/") in invitation.payload["body"]
 
     # 11:30 — the customer reads the request on the portal: the visit, its engineer, the work
@@ -547,6 +586,63 @@ def test_a_request_from_the_phone_call_to_its_closure(
     final = portal.get(reverse("portal:request_detail", args=[ticket.number])).content.decode()
     assert 'data-testid="portal-visit"' in final
     assert reverse("portal:survey", args=[ticket.number]) not in final  # answered: not asked again
+
+
+# --- the journey itself --------------------------------------------------------------------------
+
+
+def test_the_journey_is_one_ordered_list_that_sees_the_number(
+    world: World, at: Callable[[float], datetime.datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert [f.name for f in events.journey()] == [
+        "sla.clocks",
+        "dispatch.auto_dispatch",
+        "parts.book_usage",
+        "feedback.survey_invitation",
+        "integrations.classification",
+        "integrations.deliveries",
+    ]
+    assert events.journey() == tuple(FOLLOWERS)
+    # Only booking a used part keeps the step when it fails (a problem row for the clerk).
+    assert {f.name for f in FOLLOWERS if f.on_failure == "problem_row"} == {"parts.book_usage"}
+
+    seen: list[tuple[str, str, int]] = []
+
+    def probe(event: TicketEvent) -> None:
+        # What a follower sees: the request as saved, numbered, and the clocks moved before it.
+        seen.append((event.kind, event.ticket.number, SlaClock.objects.filter(ticket=event.ticket).count()))
+
+    monkeypatch.setattr(events, "_journey", (*events.journey(), events.Follower("probe", probe)))
+    at(0)
+    ticket = ticket_services.create_ticket(
+        actor=world.agent, organisation=world.server.organisation, server=world.server, title="Fan noise"
+    )
+    assert ticket.number.startswith("SR20260310")
+    clocks_started = SlaClock.objects.filter(ticket=ticket).count()
+    assert clocks_started >= 3  # response, dispatch, resolution at least
+    assert seen[0] == (EventKind.CREATED, ticket.number, clocks_started)
+
+
+def test_a_failing_follower_rolls_the_step_back_and_says_so(
+    world: World, at: Callable[[float], datetime.datetime], monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    def broken(event: TicketEvent) -> None:
+        raise RuntimeError("the follower broke")
+
+    monkeypatch.setattr(events, "_journey", (*events.journey(), events.Follower("broken", broken)))
+    at(0)
+    with pytest.raises(RuntimeError, match="the follower broke"):
+        ticket_services.create_ticket(
+            actor=world.agent, organisation=world.server.organisation, server=world.server, title="Fan noise"
+        )
+    # Nothing of the request stays: no request, event, clock or outbox row.
+    assert not Ticket.objects.exists()
+    assert not TicketEvent.objects.exists()
+    assert not SlaClock.objects.exists()
+    assert not OutboxMessage.objects.exists()
+    failure = next(r for r in caplog.records if r.name == "sasms.tickets.events")
+    assert "follower 'broken' failed" in failure.getMessage()
+    assert failure.exc_info is not None
 
 
 # --- refusals -------------------------------------------------------------------------------------

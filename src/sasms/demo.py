@@ -6,14 +6,14 @@ Each app that adds demo data has a ``demo.py`` with ``build_step(*, rng, scale, 
 
 import importlib
 import random
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 
 from sasms.accounts import demo as accounts_demo
+from sasms.core.progress import Progress
 
-Progress = Callable[[str, int, int], None]
+__all__ = ["DEMO_STEPS", "Progress", "build"]
 
 # Apps after accounts, in dependency order; each module must define build_step.
 DEMO_STEPS: list[str] = [

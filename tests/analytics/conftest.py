@@ -17,9 +17,9 @@ import pytest
 from sasms.accounts.models import Organisation, Team, User
 from sasms.accounts.roles import Role
 from sasms.assets.models import Server, ServerModel, Vendor
+from sasms.feedback.models import Survey, SurveyResponse
 from sasms.field.models import Visit
 from sasms.parts.models import Depot, Movement, Part
-from sasms.portal.models import Survey, SurveyResponse
 from sasms.sla.models import BusinessCalendar, ClockState, SlaClock
 from sasms.tickets.choices import Category, ResolutionCode, Status, TicketType
 from sasms.tickets.models import Ticket

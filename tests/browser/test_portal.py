@@ -16,7 +16,7 @@ from sasms.accounts.roles import Role
 from sasms.assets import services as asset_services
 from sasms.assets.models import Server
 from sasms.core.models import OutboxMessage
-from sasms.portal.models import SurveyResponse
+from sasms.feedback.models import SurveyResponse
 from sasms.tickets import services as ticket_services
 from sasms.tickets.models import Attachment, Ticket
 from tests.browser.conftest import sign_in
@@ -158,7 +158,7 @@ def test_survey_from_the_email_link_without_signing_in(
 def test_an_article_suggested_while_typing_solves_the_problem(
     phone_page: Page, live_server: Any, make_user: Callable[..., User], customer_a: Organisation
 ) -> None:
-    from sasms.portal.models import Deflection
+    from sasms.feedback.models import Deflection
     from tests.portal.knowledge_helpers import publish_customer_article
 
     customer = make_user(Role.CUSTOMER, language="en")

@@ -136,10 +136,10 @@ def test_customer_cannot_reach_privacy_actions(
 def test_other_apps_data_is_exported_and_erased_too(
     admin: User, person: tuple[Contact, User], history: Ticket, agent: User
 ) -> None:
+    from sasms.feedback import services as feedback_services
+    from sasms.feedback.models import Survey, SurveyResponse
     from sasms.intake.choices import Outcome
     from sasms.intake.models import ProcessedMessage
-    from sasms.portal import services as portal_services
-    from sasms.portal.models import Survey, SurveyResponse
 
     contact, login = person
     services.assign_ticket(actor=agent, ticket=history, assignee=agent)
@@ -153,7 +153,9 @@ def test_other_apps_data_is_exported_and_erased_too(
     )
     survey = Survey.objects.get(ticket=history)
     scores = {"response_speed": 5, "expertise": 4, "resolution": 5, "attitude": 5}
-    portal_services.answer_survey(actor=login, survey=survey, scores=scores, comment="Zhang Min says thanks")
+    feedback_services.answer_survey(
+        actor=login, survey=survey, scores=scores, comment="Zhang Min says thanks"
+    )
     ProcessedMessage.objects.create(
         key="k1",
         message_id="<m1@a.example>",

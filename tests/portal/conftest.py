@@ -11,6 +11,7 @@ from sasms.accounts.models import Organisation, User
 from sasms.accounts.roles import Role
 from sasms.assets import services as asset_services
 from sasms.assets.models import Server, ServerModel
+from sasms.feedback import services as feedback_services
 from sasms.portal import services as portal_services
 from sasms.tickets import services as ticket_services
 from sasms.tickets.models import Ticket
@@ -30,7 +31,7 @@ def articles(monkeypatch: pytest.MonkeyPatch) -> dict[int, str]:
     def title(actor: User, article_id: int) -> str | None:
         return ARTICLES.get(article_id)
 
-    monkeypatch.setattr(portal_services, "_article_title", title)
+    monkeypatch.setattr(feedback_services, "_article_title", title)
     return ARTICLES
 
 

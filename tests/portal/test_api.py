@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from sasms.accounts.models import User
 from sasms.assets.models import Server
-from sasms.portal.models import Deflection, Survey, SurveyResponse
+from sasms.feedback.models import Deflection, Survey, SurveyResponse
 from sasms.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.db import connections
 
 from sasms.accounts.models import User
 from sasms.core.errors import Conflict
-from sasms.portal import services
-from sasms.portal.models import Survey, SurveyResponse
+from sasms.feedback import services
+from sasms.feedback.models import Survey, SurveyResponse
 from sasms.tickets.models import Ticket, TicketEvent
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from sasms.accounts.models import Organisation, User
 from sasms.core.errors import ServiceError
-from sasms.portal import selectors, services
-from sasms.portal.models import Deflection
+from sasms.feedback import selectors, services
+from sasms.feedback.models import Deflection
 from sasms.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from sasms.accounts.models import Organisation, User
+from sasms.feedback.models import Survey, SurveyResponse
 from sasms.portal import demo
-from sasms.portal.models import Survey, SurveyResponse
 from sasms.tickets.models import Ticket, TicketEvent
 from sasms.tickets.services import create_ticket
 

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from sasms.accounts.models import User
 from sasms.assets.models import Server
-from sasms.portal.models import Survey
+from sasms.feedback.models import Survey
 from sasms.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from django.utils import timezone
 from sasms.accounts.models import Organisation, User
 from sasms.core.errors import Conflict, NotFound, ServiceError
 from sasms.core.models import AuditEntry, OutboxMessage
-from sasms.portal import services
-from sasms.portal.models import Survey, SurveyResponse
-from sasms.portal.tokens import make_token
+from sasms.feedback import services
+from sasms.feedback.models import Survey, SurveyResponse
+from sasms.feedback.tokens import make_token
 from sasms.tickets import services as ticket_services
 from sasms.tickets.models import Ticket, TicketEvent
 

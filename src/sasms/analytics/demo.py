@@ -4,7 +4,7 @@ import random
 from typing import Any
 
 from sasms.analytics.refresh import refresh_full
-from sasms.demo import Progress
+from sasms.core.progress import Progress
 
 
 def build_step(*, rng: random.Random, scale: int, progress: Progress, state: dict[str, Any]) -> None:

@@ -13,10 +13,10 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from sasms.analytics import definitions as d
 from sasms.analytics.kpis import DayPoint, EngineerRow, KpiFilter, KpiSummary, Mean, Ratio
 from sasms.analytics.labels import labels_for
+from sasms.feedback.models import SurveyResponse
 from sasms.field.models import Visit
 from sasms.parts.choices import MovementKind
 from sasms.parts.models import Movement
-from sasms.portal.models import SurveyResponse
 from sasms.sla.models import ClockKind, ClockState, SlaClock
 from sasms.tickets.models import Ticket
 

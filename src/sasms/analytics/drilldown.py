@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 
 from sasms.analytics import definitions as d
-from sasms.portal.models import SurveyResponse
+from sasms.feedback.models import SurveyResponse
 from sasms.sla.models import ClockKind, ClockState, SlaClock
 from sasms.tickets.models import Ticket
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from sasms.analytics import definitions as d
 from sasms.analytics.models import RequestFact
+from sasms.feedback.models import SurveyResponse
 from sasms.field.models import Visit
 from sasms.parts.choices import MovementKind
 from sasms.parts.models import Movement
-from sasms.portal.models import SurveyResponse
 from sasms.sla.models import ClockKind, ClockState, SlaClock
 from sasms.tickets.models import Ticket
 

@@ -23,9 +23,9 @@ from django.utils import timezone
 from sasms.analytics import definitions as d
 from sasms.analytics.facts import chunked, insert_all_facts, rebuild_facts
 from sasms.analytics.models import KpiRollup, RefreshState, RequestFact
+from sasms.feedback.models import SurveyResponse
 from sasms.field.models import Visit
 from sasms.parts.models import Movement
-from sasms.portal.models import SurveyResponse
 from sasms.sla.models import ClockEntry
 from sasms.tickets.models import Ticket
 

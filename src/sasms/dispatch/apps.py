@@ -11,10 +11,7 @@ class DispatchConfig(AppConfig):
         from sasms.accounts.roles import Capability
         from sasms.core.navigation import FIELD_AND_PARTS, MENU, MenuItem
         from sasms.dispatch.panels import register_panels
-        from sasms.dispatch.services.assign import on_ticket_event
-        from sasms.tickets.events import add_event_listener
 
-        add_event_listener(on_ticket_event)
         register_panels()
         entries = [
             MenuItem(

@@ -18,7 +18,7 @@ from sasms.accounts.models import Organisation, OrganisationKind, User
 from sasms.accounts.roles import Role
 from sasms.assets.demo import CITY_COORDINATES
 from sasms.assets.models import Vendor
-from sasms.demo import Progress
+from sasms.core.progress import Progress
 from sasms.dispatch import services
 from sasms.dispatch.models import Certification, EngineerProfile, EngineerSkill, OnCallEntry, ServiceRegion
 from sasms.sla.models import BusinessCalendar

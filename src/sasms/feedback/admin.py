@@ -1,10 +1,10 @@
 from django.contrib import admin
 
-from sasms.portal.models import Deflection, Survey, SurveyResponse
+from sasms.feedback.models import Deflection, Survey, SurveyResponse
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Rows written by the portal's services only; the admin shows them."""
+    """Rows written by the feedback services only; the admin shows them."""
 
     def has_add_permission(self, request: object) -> bool:
         return False

@@ -4,7 +4,7 @@ from typing import Any
 
 from sasms.accounts.models import Contact
 from sasms.core.privacy import Identity, PrivacySection, register_privacy_section
-from sasms.portal.models import SurveyResponse
+from sasms.feedback.models import SurveyResponse
 
 
 def _responses(contact: Contact) -> Any:

@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw
 
 from sasms.accounts.models import User
 from sasms.accounts.roles import Role
-from sasms.demo import Progress
+from sasms.core.progress import Progress
 from sasms.field.choices import VisitStatus
 from sasms.field.models import Visit, VisitNote, VisitPart
 from sasms.field.storage import save_private

@@ -10,11 +10,7 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         from sasms.integrations import crypto  # noqa: F401 -- registers the key check
         from sasms.integrations.panels import register_panels
-        from sasms.integrations.services import classification, deliveries
-        from sasms.tickets.events import add_event_listener
 
-        add_event_listener(classification.on_ticket_event)
-        add_event_listener(deliveries.on_ticket_event)
         register_panels()
         _add_menu_items()
 

@@ -6,7 +6,7 @@ Runs after the tickets step. The sample is capped so that the step takes a few s
 import random
 from typing import Any
 
-from sasms.demo import Progress
+from sasms.core.progress import Progress
 from sasms.integrations.choices import TrainingTrigger
 from sasms.integrations.services import train_classifier
 

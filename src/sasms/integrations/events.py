@@ -64,7 +64,7 @@ def _ticket_json(ticket: Ticket) -> dict[str, Any]:
     return {
         "id": ticket.pk,
         "number": ticket.number,
-        "url": ticket_url(ticket) if not ticket.number.startswith("TMP") else "",
+        "url": ticket_url(ticket),
         "title": ticket.title,
         "status": ticket.status,
         "priority": ticket.priority,
@@ -106,11 +106,3 @@ def payload_for(event: TicketEvent, types: list[str]) -> dict[str, Any]:
 def with_type(payload: dict[str, Any], event_type: str) -> dict[str, Any]:
     """The payload as one recipient gets it: ``event.type`` is the type it subscribed to."""
     return {**payload, "event": {**payload["event"], "type": event_type}}
-
-
-def complete_number(payload: dict[str, Any], ticket: Ticket | None) -> dict[str, Any]:
-    """Fill in the SR number (and address) a request received after its creation event."""
-    current = payload.get("ticket", {})
-    if ticket is None or not str(current.get("number", "")).startswith("TMP"):
-        return payload
-    return {**payload, "ticket": {**current, "number": ticket.number, "url": ticket_url(ticket)}}

@@ -15,7 +15,7 @@ from django.utils import timezone
 from sasms.accounts.models import User
 from sasms.accounts.roles import Role
 from sasms.assets.models import ServerModel, Vendor
-from sasms.demo import Progress
+from sasms.core.progress import Progress
 from sasms.knowledge import services
 from sasms.knowledge.demo_texts import CATEGORIES, TOPICS
 from sasms.knowledge.models import Article, ArticleVersion, Category

@@ -12,10 +12,7 @@ class PartsConfig(AppConfig):
         from sasms.core.navigation import FIELD_AND_PARTS, MENU, MenuItem
         from sasms.parts import factors
         from sasms.parts.panels import register_panels
-        from sasms.parts.services.usage import on_ticket_event
-        from sasms.tickets.events import add_event_listener
 
-        add_event_listener(on_ticket_event)
         register_panels()
         factors.register()
         if not any(item.url_name == "parts:stock_list" for item in MENU):

@@ -8,17 +8,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("Customer portal")
 
     def ready(self) -> None:
-        from sasms.portal import privacy
-
-        privacy.register()
         from sasms.accounts.roles import Capability
         from sasms.core.navigation import MENU, REPORTS, MenuItem
         from sasms.portal.panels import survey_panel
-        from sasms.portal.services import on_ticket_event
-        from sasms.tickets.events import add_event_listener
         from sasms.tickets.panels import TicketPanel, register_panel
 
-        add_event_listener(on_ticket_event)
         register_panel(
             TicketPanel(
                 key="portal-survey", template="portal/_survey_panel.html", context=survey_panel, order=60

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from sasms.accounts.models import User
 from sasms.accounts.roles import CUSTOMER_ROLES
-from sasms.demo import Progress
-from sasms.portal.models import SCORE_FIELDS, AnswerChannel, Deflection, Survey, SurveyResponse
+from sasms.core.progress import Progress
+from sasms.feedback.models import SCORE_FIELDS, AnswerChannel, Deflection, Survey, SurveyResponse
 from sasms.tickets.choices import Channel, EventKind, Status
 from sasms.tickets.demo.fastinsert import insert_rows
 from sasms.tickets.models import Ticket

@@ -21,7 +21,7 @@ from sasms.assets.models import Server, ServerModel, Site
 from sasms.assets.selectors import sites_visible_to
 from sasms.core.filters import YesNoFilter
 from sasms.core.tenancy import scope_to_actor
-from sasms.portal.models import AnswerChannel, Deflection, SurveyResponse
+from sasms.feedback.models import AnswerChannel, Deflection, SurveyResponse
 from sasms.tickets.choices import OPEN_STATUSES, Status
 from sasms.tickets.models import Ticket
 

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sasms.core.forms import CleanTextMixin
+from sasms.feedback.models import SCORE_MAX, SCORE_MIN
 from sasms.portal.choices import CATEGORY_CHOICES, IMPACT_CHOICES, KIND_CHOICES, URGENCY_CHOICES
-from sasms.portal.models import SCORE_MAX, SCORE_MIN
 from sasms.tickets.choices import Category, Level, TicketType
 
 

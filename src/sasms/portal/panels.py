@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from sasms.accounts.roles import Capability
-from sasms.portal.selectors import survey_of
+from sasms.feedback.selectors import survey_of
 from sasms.tickets.choices import Status
 from sasms.tickets.models import Ticket
 

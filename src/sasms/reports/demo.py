@@ -12,7 +12,7 @@ from django.db.models import Count
 
 from sasms.accounts.models import Organisation, OrganisationKind, User
 from sasms.accounts.roles import Role
-from sasms.demo import Progress
+from sasms.core.progress import Progress
 from sasms.reports import services
 from sasms.reports.forecasts import compute_request_forecasts
 from sasms.reports.models import Frequency, ReportKind, ReportLanguage

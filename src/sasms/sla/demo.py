@@ -7,7 +7,7 @@ finds the demo's clocks exactly as the live path would have left them.
 import random
 from typing import Any
 
-from sasms.demo import Progress
+from sasms.core.progress import Progress
 from sasms.sla.clocks.replay import backfill
 from sasms.sla.specs import pinned_specs
 

@@ -30,12 +30,12 @@ from sasms.integrations import http
 from sasms.integrations.cache import active_listeners
 from sasms.integrations.choices import DeliveryStatus, TargetKind
 from sasms.integrations.crypto import SecretUnreadable, decrypt
-from sasms.integrations.events import complete_number, event_types, payload_for, with_type
+from sasms.integrations.events import event_types, payload_for, with_type
 from sasms.integrations.messages import TEST_EVENT, OutgoingRequest, robot_request
 from sasms.integrations.models import ChatRobot, Delivery, DeliveryAttempt, WebhookSubscription
 from sasms.integrations.services.targets import url_hint
 from sasms.integrations.signing import webhook_signature
-from sasms.tickets.models import Ticket, TicketEvent
+from sasms.tickets.models import TicketEvent
 
 logger = logging.getLogger(__name__)
 TOPIC = "integrations.delivery"
@@ -97,7 +97,7 @@ def on_ticket_event(event: TicketEvent) -> None:
             event_type=event_type,
             event_id=event.pk,
             ticket=ticket,
-            ticket_number="" if ticket.number.startswith("TMP") else ticket.number,
+            ticket_number=ticket.number,
             organisation_id=ticket.organisation_id,
             idempotency_key=f"event-{event.pk}-{kind}-{target.pk}",
             payload=with_type(payload, event_type),
@@ -234,9 +234,6 @@ def send(delivery_id: int) -> Outcome | None:
                 status=DeliveryStatus.CANCELLED, last_error=_("The recipient was deactivated or deleted.")
             )
             return None
-        ticket = Ticket.objects.filter(pk=delivery.ticket_id).first() if delivery.ticket_id else None
-        delivery.payload = complete_number(delivery.payload, ticket)
-        delivery.ticket_number = str(delivery.payload.get("ticket", {}).get("number", ""))[:20]
         try:
             request, logged_url = _request_for(delivery)
         except SecretUnreadable:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from sasms.demo import Progress
+from sasms.core.progress import Progress
 from sasms.parts.choices import AREA_PART_KINDS
 from sasms.parts.demo.catalogue import DAYS, DEPOTS, FAST_MOVERS, RETURN_WINDOW_DAYS, SERIALISED, catalogue
 from sasms.parts.demo.catalogue import depots as make_depots

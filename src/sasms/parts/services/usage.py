@@ -1,11 +1,12 @@
 """Parts used on a field visit: consume the reservation, record the swap on the server, expect
 the defective part back.
 
-The field app records a timeline ``PARTS`` event with ``step: used``; :func:`on_ticket_event`
-books it inside that transaction. Bookkeeping must never break the engineer's visit: whatever
-cannot be matched (unknown part number, no stock, a serial we do not know) becomes a
+The field app records a timeline ``PARTS`` event with ``step: used``; :func:`on_ticket_event`, a
+follower of the request's journey (:mod:`sasms.journey.followers`), books it inside that
+transaction. Bookkeeping must never break the engineer's visit: whatever cannot be matched
+(unknown part number, no stock, a serial we do not know) becomes a
 :class:`~sasms.parts.models.Problem` for the parts clerk, and a failure of the booking itself is
-rolled back to a savepoint and reported the same way.
+rolled back to a savepoint, logged with the request id and reported the same way.
 """
 
 import datetime
@@ -56,7 +57,10 @@ def record_problem(*, kind: str, ticket: Ticket | None, part_number: str = "", *
 
 
 def on_ticket_event(event: TicketEvent) -> None:
-    """Timeline listener: book a part used on a visit; never raises."""
+    """The journey's ``parts.book_usage`` follower (``on_failure="problem_row"``): book a part
+    used on a visit. A failure is rolled back to a savepoint, logged with the request id and
+    recorded as a ``booking_failed`` problem for the parts clerk; the engineer's step stands
+    (see ``docs/request-journey.md``)."""
     if event.kind != EventKind.PARTS or event.data.get("step") != "used":
         return
     data = event.data

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sasms.core.api.serializers import StrictInputSerializer
-from sasms.portal.models import SCORE_MAX, SCORE_MIN, Deflection, Survey, SurveyResponse
+from sasms.feedback.models import SCORE_MAX, SCORE_MIN, Deflection, Survey, SurveyResponse
 
 
 class SurveyAnswerOutput(serializers.ModelSerializer[SurveyResponse]):

@@ -19,10 +19,11 @@ from sasms.accounts.models import User
 from sasms.accounts.roles import Capability
 from sasms.core.errors import PermissionDenied
 from sasms.core.permissions import require
-from sasms.portal import selectors, services
+from sasms.feedback import selectors as feedback_selectors
+from sasms.feedback import services as feedback_services
+from sasms.feedback.models import AnswerChannel, Deflection, Survey
 from sasms.portal.api import serializers as s
 from sasms.portal.filtersets import DeflectionFilterSet
-from sasms.portal.models import AnswerChannel, Deflection, Survey
 
 
 def _actor(request: Request) -> User:
@@ -36,14 +37,16 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     ordering_fields = ["invited_at", "answered_at"]
 
     def get_queryset(self) -> QuerySet[Survey]:
-        queryset = selectors.surveys_visible_to(actor=self.request.user).order_by("-invited_at", "-id")
+        queryset = feedback_selectors.surveys_visible_to(actor=self.request.user).order_by(
+            "-invited_at", "-id"
+        )
         answered = self.request.query_params.get("answered")
         if answered in ("true", "false"):
             queryset = queryset.filter(answered_at__isnull=answered == "false")
         return queryset
 
     def get_object(self) -> Survey:
-        return selectors.access_survey(actor=self.request.user, survey_id=self.kwargs["pk"])
+        return feedback_selectors.access_survey(actor=self.request.user, survey_id=self.kwargs["pk"])
 
     @extend_schema(
         parameters=[
@@ -64,7 +67,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         comment = values.pop("comment", "")
-        services.answer_survey(
+        feedback_services.answer_survey(
             actor=actor, survey=survey, scores=values, comment=comment, channel=AnswerChannel.API
         )
         return Response(s.SurveyOutput(self.get_object()).data, status=status.HTTP_201_CREATED)
@@ -77,13 +80,13 @@ class DeflectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Deflectio
     filterset_class = DeflectionFilterSet
 
     def get_queryset(self) -> QuerySet[Deflection]:
-        return selectors.deflections_visible_to(actor=self.request.user)
+        return feedback_selectors.deflections_visible_to(actor=self.request.user)
 
     @extend_schema(request=s.DeflectionInput, responses={201: s.DeflectionOutput})
     def create(self, request: Request, version: str = "v1") -> Response:
         data = s.DeflectionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        deflection = services.record_deflection(
+        deflection = feedback_services.record_deflection(
             actor=_actor(request),
             article_id=data.validated_data["article"],
             query=data.validated_data["query"],
@@ -106,7 +109,7 @@ class DeflectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Deflectio
         require(actor, Capability.VIEW_REPORTS)
         params = _RateParams(data=request.query_params)
         params.is_valid(raise_exception=True)
-        result = selectors.deflection_rate(actor=actor, **params.validated_data)
+        result = feedback_selectors.deflection_rate(actor=actor, **params.validated_data)
         return Response(
             {
                 "deflections": result.deflections,

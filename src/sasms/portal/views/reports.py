@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from sasms.accounts.roles import Capability
 from sasms.core.lists import Column, ListPage, attr
-from sasms.portal import selectors
+from sasms.feedback import selectors as feedback_selectors
+from sasms.feedback.models import Deflection, SurveyResponse
 from sasms.portal.filtersets import DeflectionFilterSet, SurveyResponseFilterSet
-from sasms.portal.models import Deflection, SurveyResponse
 
 
 def _score_badge(value: int) -> str:
@@ -52,14 +52,14 @@ class SurveyResultsView(ListPage):
     ]
 
     def get_queryset(self) -> QuerySet[SurveyResponse]:
-        return selectors.survey_answers_visible_to(actor=self.request.user)
+        return feedback_selectors.survey_answers_visible_to(actor=self.request.user)
 
     def extra_context(self) -> dict[str, Any]:
         filterset = SurveyResponseFilterSet(
             self.request.GET or None, queryset=self.get_queryset(), request=self.request
         )
         answers = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
-        invited = selectors.surveys_visible_to(actor=self.request.user)
+        invited = feedback_selectors.surveys_visible_to(actor=self.request.user)
         data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
         if data.get("organisation"):
             invited = invited.filter(organisation=data["organisation"])
@@ -72,7 +72,7 @@ class SurveyResultsView(ListPage):
         invited_count = invited.order_by().count()
         answered_count = invited.filter(answered_at__isnull=False).order_by().count()
         return {
-            "summary": selectors.survey_summary(answers),
+            "summary": feedback_selectors.survey_summary(answers),
             "invited_count": invited_count,
             "answered_count": answered_count,
             "response_percent": round(100 * answered_count / invited_count) if invited_count else None,
@@ -96,7 +96,7 @@ class DeflectionReportView(ListPage):
     ]
 
     def get_queryset(self) -> QuerySet[Deflection]:
-        return selectors.deflections_visible_to(actor=self.request.user)
+        return feedback_selectors.deflections_visible_to(actor=self.request.user)
 
     def extra_context(self) -> dict[str, Any]:
         filterset = DeflectionFilterSet(
@@ -107,7 +107,7 @@ class DeflectionReportView(ListPage):
         since: datetime.date | None = data.get("since")
         until: datetime.date | None = data.get("until")
         return {
-            "rate": selectors.deflection_rate(
+            "rate": feedback_selectors.deflection_rate(
                 actor=self.request.user,
                 since=since,
                 until=until,

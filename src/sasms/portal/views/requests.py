@@ -17,6 +17,8 @@ from sasms.accounts.roles import Capability
 from sasms.core.errors import ServiceError
 from sasms.core.forms import add_service_error
 from sasms.core.lists import Column, ListPage, attr
+from sasms.feedback import selectors as feedback_selectors
+from sasms.feedback import services as feedback_services
 from sasms.field import selectors as field_selectors
 from sasms.field.views.engineer import report_response
 from sasms.portal import deadlines, selectors, services
@@ -146,7 +148,7 @@ def deflect_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Unknown article."))
         return redirect("portal:request_create")
     try:
-        services.record_deflection(
+        feedback_services.record_deflection(
             actor=actor, article_id=form.cleaned_data["article"], query=form.cleaned_data["q"]
         )
     except ServiceError as error:
@@ -172,7 +174,7 @@ def request_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
     commitments = deadlines.commitments_for(ticket.pk) if ticket.is_open else []
     moves = {t.name: t for t in transitions.available(actor=actor, ticket=ticket)}
     attachments = [a for a in ticket.attachments.all() if not a.internal]
-    survey = selectors.survey_of(ticket=ticket)
+    survey = feedback_selectors.survey_of(ticket=ticket)
     return {
         "title": ticket.number,
         "ticket": ticket,

@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 
 from sasms.core.errors import NotFound, ServiceError
 from sasms.core.forms import add_service_error
-from sasms.portal import selectors, services
+from sasms.feedback import selectors as feedback_selectors
+from sasms.feedback import services as feedback_services
+from sasms.feedback.models import AnswerChannel, Survey
+from sasms.feedback.tokens import TokenExpired, TokenInvalid, read_token
+from sasms.portal import selectors
 from sasms.portal.forms import SurveyForm
-from sasms.portal.models import AnswerChannel, Survey
-from sasms.portal.tokens import TokenExpired, TokenInvalid, read_token
 from sasms.portal.views.common import portal_actor
 
 
@@ -27,7 +29,7 @@ def _answer(request: HttpRequest, survey: Survey, *, signed_in: bool) -> HttpRes
     form = SurveyForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_survey(
+            feedback_services.answer_survey(
                 actor=request.user if signed_in else None,  # type: ignore[arg-type]
                 survey=survey,
                 scores=form.scores(),
@@ -48,7 +50,7 @@ def survey_view(request: HttpRequest, number: str) -> HttpResponse:
     """The survey of one of the customer's own requests (signed in)."""
     actor = portal_actor(request)
     ticket = selectors.access_portal_request(actor=actor, number=number)
-    survey = selectors.survey_of(ticket=ticket)
+    survey = feedback_selectors.survey_of(ticket=ticket)
     if survey is None:
         raise NotFound(_("Not found."))
     survey.ticket = ticket

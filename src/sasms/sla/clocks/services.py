@@ -25,6 +25,7 @@ from sasms.sla.clocks.store import (
     to_engine,
 )
 from sasms.sla.models import ClockEntry, ClockEntryKind, ClockKind, EscalationAction, FiredStep, SlaClock
+from sasms.tickets import services as ticket_services
 from sasms.tickets.choices import EventKind, Priority, Status
 from sasms.tickets.events import notify, record_event
 from sasms.tickets.models import Ticket, TicketEvent
@@ -256,8 +257,6 @@ def _fire(ticket: Ticket, row: SlaClock, clock: Clock, step: Step, now: datetime
 
 
 def _change_request(ticket: Ticket, actions: set[str], *, reason: str) -> None:
-    from sasms.tickets.services import assign_ticket, change_priority, change_tier
-
     # An earlier step of the same sweep may have changed the request (tier, priority, status):
     # each step starts from what the request is now, so two steps raise the tier twice.
     ticket.refresh_from_db()
@@ -268,12 +267,14 @@ def _change_request(ticket: Ticket, actions: set[str], *, reason: str) -> None:
         if managers:
             ticket.watchers.add(*managers)
     if EscalationAction.ESCALATE_TIER in actions and ticket.tier < 3:
-        change_tier(actor=None, ticket=ticket, tier=ticket.tier + 1, reason=reason)
+        ticket_services.change_tier(actor=None, ticket=ticket, tier=ticket.tier + 1, reason=reason)
     if EscalationAction.RAISE_PRIORITY in actions:
         order = list(Priority.values)
         index = order.index(ticket.priority)
         if index > 0:
-            change_priority(actor=None, ticket=ticket, priority=order[index - 1], reason=reason)
+            ticket_services.change_priority(
+                actor=None, ticket=ticket, priority=order[index - 1], reason=reason
+            )
     if EscalationAction.REASSIGN in actions:
         ticket.refresh_from_db()
         if ticket.assignee_id is not None and ticket.status not in (
@@ -281,7 +282,7 @@ def _change_request(ticket: Ticket, actions: set[str], *, reason: str) -> None:
             Status.CLOSED,
             Status.CANCELLED,
         ):
-            assign_ticket(actor=None, ticket=ticket, assignee=None)
+            ticket_services.assign_ticket(actor=None, ticket=ticket, assignee=None)
 
 
 def open_breach_filter() -> Q:

@@ -331,6 +331,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sasms.accounts.tasks.purge_expired_tokens",
         "schedule": crontab(minute="17", hour="3"),
     },
+    "purge-idempotency-keys": {
+        "task": "sasms.core.tasks.purge_idempotency_keys",
+        "schedule": crontab(minute="27", hour="3"),
+    },
     # Hourly, so each customer's new local day is seen soon after its midnight; idempotent.
     "contract-renewal-reminders": {
         "task": "sasms.contracts.tasks.contract_sweep",

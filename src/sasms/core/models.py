@@ -136,3 +136,22 @@ class OutboxMessage(models.Model):
 
 # The search index row lives with the search kernel; importing it here registers it with the core app.
 from sasms.core.search.models import Audience, SearchDocument  # noqa: E402, F401
+
+
+class IdempotencyKey(models.Model):
+    """A form submission a user already made: the token the form carried and the page showing
+    what it made. The unique pair makes a second (or concurrent) submission of the same form find
+    the first one's result instead of storing everything twice (:mod:`sasms.core.idempotency`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="core_idempotency_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.token}"

@@ -20,3 +20,11 @@ def seal_audit_trail() -> int:
     from sasms.core.auditchain import seal_pending
 
     return seal_pending()
+
+
+@shared_task(name="sasms.core.tasks.purge_idempotency_keys", ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Forget form tokens older than a week (no browser re-sends a form that late)."""
+    from sasms.core.idempotency import purge_old
+
+    return purge_old()

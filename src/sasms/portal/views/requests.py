@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sasms.accounts.roles import Capability
 from sasms.core.errors import ServiceError
 from sasms.core.forms import add_service_error
+from sasms.core.idempotency import AlreadySubmitted, once, replay
 from sasms.core.lists import Column, ListPage, attr
 from sasms.feedback import selectors as feedback_selectors
 from sasms.feedback import services as feedback_services
@@ -99,17 +100,21 @@ def new_request_view(request: HttpRequest) -> HttpResponse:
                 )
         if not form.errors:
             try:
-                ticket = services.submit_request(
-                    actor=actor,
-                    title=data["title"],
-                    description=data["description"],
-                    server=server,
-                    kind=data["kind"],
-                    category=data["category"],
-                    impact=data["impact"],
-                    urgency=data["urgency"],
-                    files=[(f.name or "", f) for f in data["attachments"]],
-                )
+                with once(request) as record:
+                    ticket = services.submit_request(
+                        actor=actor,
+                        title=data["title"],
+                        description=data["description"],
+                        server=server,
+                        kind=data["kind"],
+                        category=data["category"],
+                        impact=data["impact"],
+                        urgency=data["urgency"],
+                        files=[(f.name or "", f) for f in data["attachments"]],
+                    )
+                    record(reverse("portal:request_detail", args=[ticket.number]))
+            except AlreadySubmitted as done:
+                return replay(request, done)
             except ServiceError as error:
                 add_service_error(form, error)
             else:
@@ -238,7 +243,11 @@ def reply_view(request: HttpRequest, number: str) -> HttpResponse:
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            ticket_services.add_comment(actor=actor, ticket=ticket, body=form.cleaned_data["body"])
+            with once(request) as record:
+                ticket_services.add_comment(actor=actor, ticket=ticket, body=form.cleaned_data["body"])
+                record(reverse("portal:request_detail", args=[ticket.number]))
+        except AlreadySubmitted as done:
+            return replay(request, done)
         except ServiceError as error:
             add_service_error(form, error)
         else:

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sasms.accounts.roles import Capability
 from sasms.core.errors import NotFound, ServiceError
 from sasms.core.forms import add_service_error
+from sasms.core.idempotency import AlreadySubmitted, once
 from sasms.tickets import selectors, services, transitions
 from sasms.tickets.choices import Status
 from sasms.tickets.forms import (
@@ -105,12 +107,16 @@ def comment_view(request: HttpRequest, number: str) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.add_comment(
-                actor=actor,
-                ticket=ticket,
-                body=form.cleaned_data["body"],
-                internal=form.cleaned_data["internal"],
-            )
+            with once(request) as record:
+                services.add_comment(
+                    actor=actor,
+                    ticket=ticket,
+                    body=form.cleaned_data["body"],
+                    internal=form.cleaned_data["internal"],
+                )
+                record(reverse("tickets:detail", args=[ticket.number]))
+        except AlreadySubmitted:
+            form = CommentForm()  # sent twice: the timeline shows the one reply stored
         except ServiceError as error:
             add_service_error(form, error)
         else:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from sasms.accounts.models import Contact, Organisation
 from sasms.core.errors import ServiceError
 from sasms.core.forms import add_service_error
+from sasms.core.idempotency import AlreadySubmitted, once, replay
 from sasms.core.parsing import parse_id
 from sasms.tickets import selectors, services
 from sasms.tickets.forms import IntakeForm
@@ -68,21 +69,25 @@ def intake_view(request: HttpRequest) -> HttpResponse:
             )
         else:
             try:
-                ticket = services.create_ticket(
-                    actor=actor,
-                    organisation=data["organisation"],
-                    requester=data["requester"],
-                    server=servers[0] if servers else None,
-                    channel=data["channel"],
-                    type=data["type"],
-                    category=data["category"],
-                    component=data["component"],
-                    impact=data["impact"],
-                    urgency=data["urgency"],
-                    service_kind=data["service_kind"],
-                    title=data["title"],
-                    description=data["description"],
-                )
+                with once(request) as record:
+                    ticket = services.create_ticket(
+                        actor=actor,
+                        organisation=data["organisation"],
+                        requester=data["requester"],
+                        server=servers[0] if servers else None,
+                        channel=data["channel"],
+                        type=data["type"],
+                        category=data["category"],
+                        component=data["component"],
+                        impact=data["impact"],
+                        urgency=data["urgency"],
+                        service_kind=data["service_kind"],
+                        title=data["title"],
+                        description=data["description"],
+                    )
+                    record(reverse("tickets:detail", args=[ticket.number]))
+            except AlreadySubmitted as done:
+                return replay(request, done)
             except ServiceError as error:
                 add_service_error(form, error)
             else:

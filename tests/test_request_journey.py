@@ -619,7 +619,7 @@ def test_the_journey_is_one_ordered_list_that_sees_the_number(
     )
     assert ticket.number.startswith("SR20260310")
     clocks_started = SlaClock.objects.filter(ticket=ticket).count()
-    assert clocks_started >= 3  # response, dispatch, resolution at least
+    assert clocks_started > 0  # the clocks follower ran before the probe, in the same event
     assert seen[0] == (EventKind.CREATED, ticket.number, clocks_started)
 
 

@@ -323,10 +323,12 @@ def evaluate(
     candidates = Series.objects.filter(metric__in=metrics).select_related("server")
     if server_ids is not None:
         candidates = candidates.filter(server_id__in=list(server_ids))
-    longest = max(
-        [s.default.window_days for s in SPECS.values()] + [t.window_days for t in overrides.values()]
-    )
-    since = now - datetime.timedelta(days=2 * longest + 2)
+    # The history the rules can look at: the correctable-error rule compares two windows.
+    spans = [s.default.window_days * (2 if s.rule == Rule.CORRECTABLE_RATE else 1) for s in SPECS.values()]
+    spans += [
+        t.window_days * (2 if rule == Rule.CORRECTABLE_RATE else 1) for (rule, _k, _m), t in overrides.items()
+    ]
+    since = now - datetime.timedelta(days=max(spans) + 2)
     series = list(candidates.order_by("pk"))
     peers = _fan_peers(now, overrides)
     for offset in range(0, len(series), batch):

@@ -106,7 +106,7 @@ def test_a_staff_reply_sent_twice_is_stored_once(
     client = client_for(agent)
     page = client.get(reverse("tickets:detail", args=[ticket.number])).content.decode()
     token = _token_in(page.split('data-testid="composer"', 1)[1])
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     url = reverse("tickets:comment", args=[ticket.number])
     before = _replies(ticket)
     answers = [client.post(url, {"body": "Replacing the fan.", FIELD: token}, **headers) for _ in range(2)]

@@ -23,7 +23,7 @@ def generations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
     def counting(self: SchemaGenerator, *args: Any, **kwargs: Any) -> Any:
         calls.append("generated")
-        return original(self, *args, **kwargs)
+        return original(self, *args, **kwargs)  # type: ignore[no-untyped-call]
 
     monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
     yield calls

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from sasms.accounts import services
 from sasms.accounts.models import ApiToken, ApiTokenKind, Organisation, User
 from sasms.accounts.roles import Role
+from sasms.core.errors import ServiceError
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -65,12 +66,12 @@ def test_machine_tokens_expire_too(admin_user: User, customer_a: Organisation) -
 
 def test_a_lower_configured_limit_is_enforced(agent: User, settings: Any) -> None:
     settings.SASMS_API_TOKEN_MAX_DAYS = 30
-    with pytest.raises(services.ServiceError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.issue_personal_token(actor=agent, name="ci", expires_in_days=90)
     assert "expires_in_days" in refused.value.fields
     assert not ApiToken.objects.filter(user=agent).exists()
     settings.SASMS_API_TOKEN_MAX_DAYS = 3650  # never more than a year, whatever is configured
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.issue_personal_token(actor=agent, name="ci", expires_in_days=400)
 
 

@@ -11,9 +11,8 @@ A write that fails rolls the token back with it, so the corrected form can be se
 import datetime
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Protocol
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
@@ -46,8 +45,7 @@ class AlreadySubmitted(Exception):
         self.url = url
 
 
-class Recorder(Protocol):
-    def __call__(self, url: str) -> None: ...
+Recorder = Callable[[str], None]  # called with the URL of the page showing the result
 
 
 def _recorded(user_id: int, token: str) -> str | None:

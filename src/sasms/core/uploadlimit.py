@@ -102,7 +102,7 @@ class UploadLimitMiddleware:
         # endpoints that read the raw body keep it unread.
         if request.method != "POST" or getattr(view_func, "csrf_exempt", False):
             return None
-        if not request.content_type.startswith("multipart/"):
+        if not (request.content_type or "").startswith("multipart/"):
             return None
         try:
             request.FILES  # noqa: B018 - parse now, where an oversized file can be answered

@@ -26,8 +26,9 @@ def clear_schema_cache() -> None:
 class CachedSchemaView(SpectacularAPIView):
     def _get_schema_response(self, request: Request) -> Response:
         if request.user.is_authenticated:
-            return super()._get_schema_response(request)
-        version = self.api_version or request.version or self._get_version_parameter(request)
+            response: Response = super()._get_schema_response(request)  # type: ignore[no-untyped-call]
+            return response
+        version = self.api_version or request.version or self._get_version_parameter(request)  # type: ignore[no-untyped-call]
         key = (translation.get_language() or "", version)
         schema = _schemas.get(key)
         if schema is None:
@@ -37,9 +38,7 @@ class CachedSchemaView(SpectacularAPIView):
                     generator = self.generator_class(
                         urlconf=self.urlconf, api_version=version, patterns=self.patterns
                     )
-                    schema = generator.get_schema(request=request, public=self.serve_public)
+                    schema = generator.get_schema(request=request, public=self.serve_public)  # type: ignore[no-untyped-call]
                     _schemas[key] = schema
-        return Response(
-            data=schema,
-            headers={"Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'},
-        )
+        filename = self._get_filename(request, version)  # type: ignore[no-untyped-call]
+        return Response(data=schema, headers={"Content-Disposition": f'inline; filename="{filename}"'})

@@ -240,3 +240,36 @@ def test_the_api(
     mine = customer.get("/api/v1/firmware-campaign-items/").json()
     assert [i["server"] for i in mine["results"]] == ["A-1"]
     assert CampaignItem.objects.count() == 2
+
+
+def test_a_service_manager_schedules_a_contracts_health_checks(
+    customer_a: Organisation, make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    from django.utils import timezone
+
+    from sasms.contracts.models import Contract, ServiceProduct
+    from sasms.proactive.models import HealthCheckSchedule
+
+    today = timezone.localdate()
+    contract = Contract.objects.create(
+        number="C-9",
+        organisation=customer_a,
+        product=ServiceProduct.objects.order_by("pk")[0],
+        start_date=today,
+        end_date=today.replace(year=today.year + 1),
+        status="active",
+    )
+    client = client_for(make_user(Role.SERVICE_MANAGER, language="en"))
+    url = reverse("proactive:schedule_create")
+    bad = client.post(
+        url, {"contract": contract.pk, "frequency": "monthly", "language": "en", "recipients": "x"}
+    )
+    assert bad.status_code == 200
+    assert "is not a valid e-mail address" in bad.content.decode()
+    assert not HealthCheckSchedule.objects.exists()
+    good = client.post(
+        url, {"contract": contract.pk, "frequency": "monthly", "language": "en", "recipients": "it@a.example"}
+    )
+    assert good.status_code == 302
+    assert HealthCheckSchedule.objects.get().recipients == "it@a.example"
+    assert "C-9" in client.get(reverse("proactive:schedule_list")).content.decode()

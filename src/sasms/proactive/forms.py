@@ -3,12 +3,14 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.models import User
 from sasms.accounts.roles import Role
 from sasms.assets.models import ServerModel, Vendor
-from sasms.proactive.models import FirmwareType, ItemMethod, ItemStatus, Severity
+from sasms.contracts.models import Contract
+from sasms.proactive.models import FirmwareType, Frequency, ItemMethod, ItemStatus, Severity
 
 
 class AdvisoryForm(forms.Form):
@@ -91,6 +93,20 @@ class BaselineForm(forms.Form):
     component_name = forms.CharField(label=_("Component name contains"), max_length=80, required=False)
     recommended_version = forms.CharField(label=_("Recommended version"), max_length=60)
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
+
+
+class ScheduleForm(forms.Form):
+    contract = forms.ModelChoiceField(
+        label=_("Contract"),
+        queryset=Contract.objects.filter(status="active").select_related("organisation").order_by("number"),
+    )
+    frequency = forms.ChoiceField(
+        label=_("Frequency"), choices=Frequency.choices, initial=Frequency.QUARTERLY
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="zh-hans")
+    recipients = forms.CharField(
+        label=_("Recipients"), max_length=500, help_text=_("E-mail addresses, separated by commas.")
+    )
 
 
 def form_values(form: forms.Form) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from sasms.proactive.models import (
     FirmwareAdvisory,
     FirmwareBaseline,
     HealthCheck,
+    HealthCheckSchedule,
     ItemStatus,
     ServerHealth,
 )
@@ -131,6 +132,12 @@ def results_of(*, check: HealthCheck) -> QuerySet[ServerHealth]:
         "server__organisation",
         "health_check",
     )
+
+
+def schedules_visible_to(*, actor: Actor) -> QuerySet[HealthCheckSchedule]:
+    if not _staff(actor):
+        return HealthCheckSchedule.objects.none()
+    return HealthCheckSchedule.objects.select_related("contract", "organisation").order_by("next_run", "id")
 
 
 def access_result(*, actor: Actor, result_id: Any) -> ServerHealth:

@@ -22,6 +22,8 @@ urlpatterns = [
     path("health-checks/<int:pk>/", views.HealthCheckDetailView.as_view(), name="health_detail"),
     path("health-checks/<int:pk>/pdf/", views.health_pdf_view, name="health_pdf"),
     path("health-checks/results/<int:pk>/raise/<int:index>/", views.health_raise_view, name="health_raise"),
+    path("health-checks/schedules/", views.ScheduleListView.as_view(), name="schedule_list"),
+    path("health-checks/schedules/new/", views.schedule_form_view, name="schedule_create"),
     path("portal/health/", views.PortalHealthView.as_view(), name="portal_health"),
     path("portal/health/pdf/", views.health_pdf_view, name="portal_health_pdf"),
 ]

@@ -34,6 +34,7 @@ from sasms.proactive.forms import (
     CampaignForm,
     ImportForm,
     OutcomeForm,
+    ScheduleForm,
     ScheduleItemForm,
 )
 from sasms.proactive.matching import match_advisory
@@ -505,6 +506,51 @@ def health_pdf_view(request: HttpRequest, pk: int | None = None) -> HttpResponse
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{health_services.pdf_name(check, language)}"'
     return response
+
+
+class ScheduleListView(ListPage):
+    title = gettext_lazy("Health check schedules")
+    capability = Capability.VIEW_ALL_ORGANISATIONS
+    export_name = "health-check-schedules"
+    empty_message = gettext_lazy("No schedules yet.")
+    create_url_name = "proactive:schedule_create"
+    create_label = gettext_lazy("New schedule")
+    columns = [
+        Column(gettext_lazy("Contract"), attr("contract.number")),
+        Column(gettext_lazy("Customer"), attr("organisation.name")),
+        Column(gettext_lazy("Frequency"), attr("get_frequency_display")),
+        Column(gettext_lazy("Language"), attr("language")),
+        Column(gettext_lazy("Recipients"), attr("recipients")),
+        Column(gettext_lazy("Next run"), attr("next_run")),
+    ]
+
+    def get_queryset(self) -> Any:
+        return selectors.schedules_visible_to(actor=self.request.user)
+
+    def can_create(self) -> bool:
+        return self.request.user.can(Capability.MANAGE_SLA)  # type: ignore[union-attr]
+
+
+@login_required
+def schedule_form_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, Capability.MANAGE_SLA)
+    form = ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            health_services.save_schedule(actor=actor, **form.cleaned_data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Schedule saved."))
+            return redirect("proactive:schedule_list")
+    context = {
+        "form": form,
+        "object": None,
+        "title": _("health check schedule"),
+        "cancel_url": reverse("proactive:schedule_list"),
+    }
+    return render(request, "proactive/form.html", context)
 
 
 @login_required

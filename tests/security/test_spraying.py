@@ -57,3 +57,11 @@ def test_failed_api_tokens_are_limited_per_address(agent: User, settings: Any) -
     elsewhere = APIClient(REMOTE_ADDR="192.0.2.8")
     elsewhere.credentials(HTTP_AUTHORIZATION=f"Bearer {good.secret}")
     assert elsewhere.get("/api/v1/me/").status_code == 200
+
+
+def test_a_request_without_a_client_address_is_still_answered(agent: User) -> None:
+    client = APIClient(REMOTE_ADDR="")
+    client.credentials(HTTP_AUTHORIZATION="Bearer sasms_guess")
+    assert client.get("/api/v1/me/").status_code == 401
+    page = Client(REMOTE_ADDR="")
+    assert _sign_in(page, agent.email, "wrong").status_code == 200

@@ -1,8 +1,11 @@
 from typing import Any
 
 import django_filters
+from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from sasms.accounts.models import Organisation, Team, User
@@ -20,6 +23,55 @@ SORTS = [
     ("status", _("Status")),
     ("next_due", _("Time to breach")),
 ]
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """What Django's ``attrs.html`` writes: ``name="value"``, a bare name for True, nothing for False."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class _PlainSelectMixin:
+    """Render a select in Python, to the same HTML as Django's widget templates.
+
+    Measured on the queue (cProfile, 20 000 requests): rendering the filter drop-downs through the
+    form renderer — one template include per option, for every customer, team and engineer — was
+    three quarters of the page's template time.
+    """
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option["value"],
+                    _attrs(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every part above is escaped by format_html)
+
+
+class PlainSelect(_PlainSelectMixin, forms.Select):
+    pass
+
+
+class PlainSelectMultiple(_PlainSelectMixin, forms.SelectMultiple):
+    pass
+
+
+PLAIN_WIDGETS: dict[type, type] = {forms.Select: PlainSelect, forms.SelectMultiple: PlainSelectMultiple}
 
 
 def with_next_due(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
@@ -111,6 +163,19 @@ class TicketFilterSet(django_filters.FilterSet):
             "created_before",
             "sort",
         ]
+
+    def get_form_class(self) -> Any:  # (the class body shadows the name `type`: a filter)
+        base = super().get_form_class()
+
+        class Form(base):  # type: ignore[valid-type,misc]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                for field in self.fields.values():  # exact classes only: subclasses render their own way
+                    plain = PLAIN_WIDGETS.get(type(field.widget))
+                    if plain is not None:
+                        field.widget.__class__ = plain
+
+        return Form
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ without computer systems, and the EX420 blade's "enclosure" carries the blade's 
 """
 
 from collections.abc import Callable
+from unittest.mock import patch
 
 import pytest
 from django.test import Client
@@ -165,3 +166,23 @@ def test_an_enclosure_serial_of_another_customer_is_not_taken(
     assert first.enclosure_id is None
     # Nothing of customer A is filed on customer B's asset.
     assert not Ticket.objects.filter(organisation=customer_b).exists()
+
+
+def test_faults_filed_before_enclosures_existed_are_not_filed_again(
+    admin_user: User, customer_a: Organisation, make_server: Callable[..., Server]
+):
+    first = make_server(customer_a, "PR1237879N")
+    make_server(customer_a, "PR12378794")
+    endpoint = register(admin_user, first)
+    # As before: no enclosure found, so the enclosure's faults were filed on the registered server.
+    with patch("sasms.intake.services.bmc.enclosure_of", return_value=None):
+        file(endpoint, read("hpe-cray-ex4252"))
+    before = Ticket.objects.count()
+    again = file(BmcEndpoint.objects.get(pk=endpoint.pk), read("hpe-cray-ex4252"))
+    # The enclosure's faults here are event-log entries, filed once per BMC: the requests opened
+    # on the node stay the only ones, and nothing is reported recovered.
+    assert again.requests_opened == []
+    assert again.recovered == 0
+    assert Ticket.objects.count() == before
+    enclosure = Server.objects.get(kind=AssetKind.ENCLOSURE)
+    assert not Ticket.objects.filter(server=enclosure).exists()

@@ -239,7 +239,13 @@ def apply_poll(endpoint: BmcEndpoint, reported: PollResult, outcome: BmcPoll) ->
         server_lock(enclosure.pk)
         identity = check_identity(reported, serial=server.serial, known_uuid=endpoint.system_uuid)
         targets[0] = (server, scoped(reported, identity, shared=False))
-        targets.append((enclosure, enclosure_share(reported)))
+        share = enclosure_share(reported)
+        targets.append((enclosure, share))
+        # Faults filed on the registered server before the enclosure was an asset stay open (and on
+        # their request) as the enclosure's: not "recovered" on the node, not reopened as new.
+        BmcFault.objects.filter(
+            endpoint=endpoint, status=FaultStatus.OPEN, key__in=[f.key[:700] for f in share.faults]
+        ).exclude(server=enclosure).update(server=enclosure)
     fresh_faults = False
     for target, part in targets:
         fresh_faults |= _apply_to(endpoint, target, part, robot, now, outcome)

@@ -132,7 +132,11 @@ def test_dispatcher_board(
 ) -> None:
     client = client_for(dispatcher)
     _tickets(make_ticket, 2)
-    _same_at_two_sizes(client, reverse("dispatch:board"), lambda: _tickets(make_ticket, 25) and None)
+
+    def grow() -> None:
+        _tickets(make_ticket, 25)
+
+    _same_at_two_sizes(client, reverse("dispatch:board"), grow)
 
 
 def test_knowledge_search(make_user: Callable[..., User], agent: User, client_for: ClientFor) -> None:

@@ -33,7 +33,8 @@ def test_each_poll_records_the_parts_readings(admin_user, make_server, customer_
         assert samples > 10
         fan = Series.objects.get(server=server, metric=Metric.FAN_RPM, label="CPU #1 Fan")
         # The poller mapped the fan to a CMDB component; the series points at it.
-        assert fan.component is not None and fan.component.server == server
+        assert fan.component is not None
+        assert fan.component.server == server
         assert Sample.objects.get(series=fan).value == 1490.0
         config_endpoint = type(endpoint).objects.get(pk=endpoint.pk)
         type(endpoint).objects.filter(pk=endpoint.pk).update(lease_until=None)

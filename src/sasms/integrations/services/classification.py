@@ -144,14 +144,14 @@ def train_classifier(
     model = _start_run(actor, trigger)
     steps = training.FIT_STEPS + 2  # reading the requests, fitting, measuring on the evaluation set
 
-    def report(number: int, what: str) -> None:
+    def note_step(number: int, what: str) -> None:
         text = _("Step %(step)d of %(steps)d: %(what)s") % {"step": number, "steps": steps, "what": what}
         ClassifierModel.objects.filter(pk=model.pk).update(message=text[:2000])
         if progress is not None:
             progress(number, steps, what)
 
     try:
-        report(1, "reading resolved requests")
+        note_step(1, "reading resolved requests")
         samples = training.load_samples(limit=max_samples)
         # The built-in examples widen what is learnt; the classifier still waits for enough of
         # the deployment's own resolved requests before it switches on.
@@ -162,10 +162,10 @@ def train_classifier(
             samples,
             seed=seed,
             minimum=min_samples,
-            progress=lambda number, _total, what: report(number + 1, f"{what} ({len(samples)} samples)"),
+            progress=lambda number, _total, what: note_step(number + 1, f"{what} ({len(samples)} samples)"),
         )
         if result.bundle is not None:
-            report(steps, "measuring on the evaluation set")
+            note_step(steps, "measuring on the evaluation set")
         measured = (
             evaluation.evaluate(
                 result.bundle, evaluation.load_eval_set(), threshold=confidence_threshold()

@@ -66,6 +66,8 @@ def harness_env(harness: Path) -> dict[str, str]:
         "PGPORT": "55432",
         "PGHOST": "127.0.0.1",
         "PEER_DB": "helpdesk_peer",
+        # This process sets up Django for SASMS; the peer's processes must not inherit that.
+        "DJANGO_SETTINGS_MODULE": "peerproj.settings",
     }
 
 
@@ -144,7 +146,10 @@ def sasms_fixture(size: int) -> SasmsFixture:
         raise SystemExit("the demo data has no service-desk agent")
     session = SessionStore()
     session[SESSION_KEY] = str(agent.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The first backend that can load a user (Axes' is a lockout guard, not a user store).
+    session[BACKEND_SESSION_KEY] = next(
+        b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b.lower()
+    )
     session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
     session.create()
     with psycopg.connect(sasms_url(size)) as db:

@@ -110,8 +110,8 @@ INSTALLED_APPS = [
     "sasms.integrations",
     # The request's journey: what follows each ticket event, in order (sasms/journey/followers.py).
     "sasms.journey",
-    "sasms.maintenance",
     "sasms.telemetry",
+    "sasms.maintenance",
     "sasms.proactive",
 ]
 
@@ -453,7 +453,8 @@ SPECTACULAR_SETTINGS = {
         "SlaClockKindEnum": "sasms.sla.models.ClockKind",
         "SlaClockStateEnum": "sasms.sla.models.ClockState",
         "SlaClockEntryKindEnum": "sasms.sla.models.ClockEntryKind",
-        "SurveyAnswerChannelEnum": "sasms.portal.models.AnswerChannel",
+        "SurveyAnswerChannelEnum": "sasms.feedback.models.AnswerChannel",
+        "TelemetrySeriesKindEnum": "sasms.telemetry.choices.SeriesKind",
         "DispatchSkillKindEnum": "sasms.dispatch.choices.SkillKind",
         "DispatchProposalStatusEnum": "sasms.dispatch.choices.ProposalStatus",
         "DispatchRowOutcomeEnum": "sasms.dispatch.choices.RowOutcome",

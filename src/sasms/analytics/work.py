@@ -234,7 +234,8 @@ def _backlog(actor: User) -> WorkSection:
 
 
 def _count_by(queryset: QuerySet[Any], column: str) -> QuerySet[Any]:
-    return queryset.order_by().values(column).annotate(n=Count("id"))
+    counted: QuerySet[Any] = queryset.order_by().values(column).annotate(n=Count("id"))
+    return counted
 
 
 def _agent_sections(actor: User) -> list[WorkSection]:

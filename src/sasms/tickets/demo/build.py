@@ -133,7 +133,8 @@ def _snapshot(
     fallback: "FallbackProducts",
 ) -> dict[str, Any]:
     """The request's snapshot from the same rule and the same shape as ``create_ticket``'s."""
-    from sasms.contracts.entitlement import day_in, decide
+    from sasms.contracts.entitlement import decide
+    from sasms.core.zones import day_in
     from sasms.tickets.services.create import snapshot_from
 
     if server is None:
@@ -332,7 +333,7 @@ def _context(rng: random.Random, now: datetime.datetime) -> Context | None:
     engineers = [
         u for u in staff if u.role in (Role.ENGINEER, Role.FIELD_ENGINEER, Role.SERVICE_MANAGER)
     ] or staff
-    from sasms.contracts.entitlement import zone_named
+    from sasms.core.zones import zone_named
 
     servers: dict[int, list[DemoServer]] = defaultdict(list)
     rows = Server.objects.exclude(status=ServerStatus.DECOMMISSIONED).values_list(

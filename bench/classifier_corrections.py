@@ -48,7 +48,10 @@ def main() -> None:
         memory = CorrectionMemory(corrections)
         before = evaluation.evaluate(bundle, measured, threshold=threshold)
         after = evaluation.evaluate(bundle, measured, threshold=threshold, memory=memory)
-        print(f"\n{name}: {len(corrections)} corrections from {len(history)} texts; {len(measured)} texts measured")
+        print(
+            f"\n{name}: {len(corrections)} corrections from {len(history)} texts; "
+            f"{len(measured)} texts measured"
+        )
         print(f"{'target':<10} {'macro-F1':>9} {'→':>2} {'after':>6} {'accuracy':>9} {'→':>2} {'after':>6}")
         for target in TARGETS:
             b, a = before.targets[target], after.targets[target]

@@ -67,8 +67,10 @@ def test_the_database_stamps_an_entry_and_the_saved_object_carries_its_time() ->
     _history(1)
     entry = AuditEntry.objects.get()
     fresh = AuditEntry.objects.get(pk=entry.pk)
-    assert before - datetime.timedelta(seconds=5) <= fresh.created_at <= timezone.now() + datetime.timedelta(
-        seconds=5
+    assert (
+        before - datetime.timedelta(seconds=5)
+        <= fresh.created_at
+        <= timezone.now() + datetime.timedelta(seconds=5)
     )
     # The object returned by the write holds the database's value (RETURNING), not a guess.
     recorded = account_services.create_organisation(

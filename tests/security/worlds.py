@@ -114,8 +114,7 @@ def _firmware_campaign_and_health_check(world: World) -> None:
     from sasms.accounts.models import User as UserModel
     from sasms.accounts.roles import Role
     from sasms.assets import services as asset_services
-    from sasms.proactive.services import advisories, campaigns
-    from sasms.proactive.services import health
+    from sasms.proactive.services import advisories, campaigns, health
 
     server = Server.objects.filter(organisation=world.b).first()
     if server is None:
@@ -126,8 +125,13 @@ def _firmware_campaign_and_health_check(world: World) -> None:
     asset_services.add_component(actor=None, server=server, kind="firmware", slot="BIOS", firmware="1.0.0")
     advisory = advisories.save_advisory(
         actor=manager,
-        values={"reference": "ZZ-ADV-1", "title": "BIOS", "vendor": server.vendor.name,
-                "component_type": "bios", "fixed_version": "2.0.0"},  # fmt: skip
+        values={
+            "reference": "ZZ-ADV-1",
+            "title": "BIOS",
+            "vendor": server.vendor.name,
+            "component_type": "bios",
+            "fixed_version": "2.0.0",
+        },
     )
     campaign = campaigns.open_campaign(actor=manager, advisory=advisory)
     item = campaign.items.get()

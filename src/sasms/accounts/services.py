@@ -289,9 +289,9 @@ def _set_password(user: User, new_password: str) -> None:
     user.save(update_fields=["password"])
     # Tokens minted by sessions of the old password must not outlive it (a stolen password's
     # tokens would otherwise keep working after the owner changes it).
-    revoked = ApiToken.objects.filter(
-        user=user, kind=ApiTokenKind.PERSONAL, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    revoked = ApiToken.objects.filter(user=user, kind=ApiTokenKind.PERSONAL, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     if revoked:
         record_audit(
             actor=user,

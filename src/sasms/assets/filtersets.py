@@ -253,9 +253,7 @@ class LifecycleFilterSet(ScopedChoicesMixin, SearchFilterSet):
 
 class ComponentFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=ComponentKind.choices)
-    installed = YesNoFilter(
-        label=_("Installed"), field_name="removed_at", lookup_expr="isnull"
-    )
+    installed = YesNoFilter(label=_("Installed"), field_name="removed_at", lookup_expr="isnull")
 
     class Meta:
         model = Component

@@ -140,7 +140,9 @@ MENU: list[MenuItem] = [
     MenuItem(_("Server health"), "proactive:portal_health", Capability.VIEW_PORTAL, "heart-pulse"),
     MenuItem(_("Service requests"), "tickets:queue", Capability.WORK_TICKETS, "inbox", SERVICE_DESK),
     MenuItem(_("Phone intake"), "tickets:intake", Capability.WORK_TICKETS, "telephone", SERVICE_DESK),
-    MenuItem(_("Proactive requests"), "telemetry:proactive_list", Capability.WORK_TICKETS, "activity", SERVICE_DESK),
+    MenuItem(
+        _("Proactive requests"), "telemetry:proactive_list", Capability.WORK_TICKETS, "activity", SERVICE_DESK
+    ),
     MenuItem(_("Audit trail"), "core:audit_list", Capability.VIEW_AUDIT_TRAIL, "journal", ADMINISTRATION),
     MenuItem(_("API tokens"), "accounts:token_list", Capability.USE_API, "key", ADMINISTRATION),
     MenuItem(_("API documentation"), "api-docs", Capability.USE_API, "code", ADMINISTRATION),

@@ -31,9 +31,7 @@ class VisitFilterSet(SearchFilterSet):
     )
     since = django_filters.DateFilter(label=_("From"), field_name="window_start", lookup_expr="date__gte")
     until = django_filters.DateFilter(label=_("Until"), field_name="window_start", lookup_expr="date__lte")
-    signed = YesNoFilter(
-        label=_("Signed"), field_name="signed_at", lookup_expr="isnull", exclude=True
-    )
+    signed = YesNoFilter(label=_("Signed"), field_name="signed_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Visit

@@ -63,9 +63,7 @@ class AlertFilterSet(SearchFilterSet):
     source = django_filters.ModelChoiceFilter(
         label=_("Source"), queryset=AlertSource.objects.order_by("name")
     )
-    unplaced = YesNoFilter(
-        label=_("Without a request"), field_name="ticket", lookup_expr="isnull"
-    )
+    unplaced = YesNoFilter(label=_("Without a request"), field_name="ticket", lookup_expr="isnull")
     since = django_filters.DateFilter(label=_("From"), field_name="last_received_at", lookup_expr="date__gte")
     until = django_filters.DateFilter(
         label=_("Until"), field_name="last_received_at", lookup_expr="date__lte"

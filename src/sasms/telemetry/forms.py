@@ -15,7 +15,8 @@ class ThresholdForm(forms.Form):
     value = forms.FloatField(
         label=_("Threshold"),
         help_text=_(
-            "Media life: per cent left. Correctable errors: per day. Fans: per cent slower than peers. Flags: 1."
+            "Media life: per cent left. Correctable errors: per day. "
+            "Fans: per cent slower than peers. Flags: 1."
         ),
     )
     window_days = forms.IntegerField(label=_("Window (days)"), min_value=1, max_value=365, initial=7)

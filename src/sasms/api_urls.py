@@ -16,7 +16,9 @@ from sasms.field.api.urls import register as register_field
 from sasms.intake.api.urls import register as register_intake
 from sasms.integrations.api.urls import register as register_integrations
 from sasms.knowledge.api.urls import register as register_knowledge
+from sasms.maintenance.api.urls import ATTAINMENT_PATH as PM_ATTAINMENT_PATH
 from sasms.maintenance.api.urls import register as register_maintenance
+from sasms.maintenance.api.views import AttainmentView
 from sasms.parts.api.urls import register as register_parts
 from sasms.portal.api.urls import register as register_portal
 from sasms.proactive.api.urls import register as register_proactive
@@ -54,6 +56,7 @@ SWAGGER_CSP = csp_update({"script-src": ["'unsafe-inline'"]})
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("schema/", CachedSchemaView.as_view(), name="api-schema"),
+    path(PM_ATTAINMENT_PATH, AttainmentView.as_view(), name="pm-attainment"),
     path(
         "docs/",
         SWAGGER_CSP(SpectacularSwaggerView.as_view(url_name="api-schema")),

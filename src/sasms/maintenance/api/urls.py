@@ -1,7 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
 from sasms.maintenance.api.views import (
-    AttainmentViewSet,
     BlackoutViewSet,
     DateRequestViewSet,
     PmPlanViewSet,
@@ -15,4 +14,7 @@ def register(router: DefaultRouter) -> None:
     router.register("pm-plans", PmPlanViewSet, basename="pm-plan")
     router.register("pm-visits", PmVisitViewSet, basename="pm-visit")
     router.register("pm-date-requests", DateRequestViewSet, basename="pm-date-request")
-    router.register("pm-attainment", AttainmentViewSet, basename="pm-attainment")
+
+
+# One summary object rather than a collection, so a plain view beside the router's viewsets.
+ATTAINMENT_PATH = "pm-attainment/"

@@ -12,6 +12,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from sasms.accounts.models import User
 from sasms.accounts.roles import Capability
@@ -257,8 +258,11 @@ def _row(row: AttainmentRow) -> dict[str, Any]:
     }
 
 
-class AttainmentViewSet(viewsets.ViewSet):
-    """PM attainment (planned vs done on time) for the visits due in a period; scoped to the caller."""
+class AttainmentView(APIView):
+    """PM attainment (planned vs done on time) for the visits due in a period; scoped to the caller.
+
+    A plain view, not a viewset's ``list``: the answer is one summary object, and the schema says so.
+    """
 
     @extend_schema(
         parameters=[
@@ -267,7 +271,7 @@ class AttainmentViewSet(viewsets.ViewSet):
         ],
         responses=s.AttainmentOutput,
     )
-    def list(self, request: Request, version: str = "v1") -> Response:
+    def get(self, request: Request, version: str = "v1") -> Response:
         actor = _actor(request)
         require(actor, Capability.VIEW_REPORTS)
         today = timezone.localdate()

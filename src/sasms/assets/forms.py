@@ -81,6 +81,7 @@ class ServerForm(_NoUniqueCheck, forms.ModelForm[Server]):
             "rack_unit",
             "bmc_address",
             "operating_system",
+            "business_role",
             "status",
             "installation_date",
             "warranty_start",

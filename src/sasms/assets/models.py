@@ -29,6 +29,16 @@ class AssetKind(models.TextChoices):
     ENCLOSURE = "enclosure", _("Enclosure")
 
 
+class BusinessRole(models.TextChoices):
+    """What the server does for the customer's business: how urgent a fault on it is."""
+
+    NOT_STATED = "", _("Not stated")
+    CORE = "core", _("Core production")
+    PRODUCTION = "production", _("Production")
+    BACKUP = "backup", _("Backup / disaster recovery")
+    TEST = "test", _("Test / development")
+
+
 class ServerStatus(models.TextChoices):
     IN_STOCK = "in_stock", _("In stock")
     IN_SERVICE = "in_service", _("In service")
@@ -200,6 +210,10 @@ class Server(models.Model):
     rack_unit = models.PositiveSmallIntegerField(_("U position"), null=True, blank=True)
     bmc_address = models.CharField(_("BMC address"), max_length=253, blank=True)
     operating_system = models.CharField(_("operating system"), max_length=120, blank=True)
+    # Read with the request's text to judge urgency: "it's down" is P1 on a core system, not on a test box.
+    business_role = models.CharField(
+        _("business role"), max_length=12, choices=BusinessRole.choices, blank=True, default=""
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=ServerStatus.choices, default=ServerStatus.IN_SERVICE
     )

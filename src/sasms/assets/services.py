@@ -47,6 +47,7 @@ SERVER_FIELDS = (
     "rack_unit",
     "bmc_address",
     "operating_system",
+    "business_role",
     "status",
     "installation_date",
     "warranty_start",

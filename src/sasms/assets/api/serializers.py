@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from sasms.assets.models import (
+    BusinessRole,
     Component,
     ComponentKind,
     FormFactor,
@@ -182,6 +183,7 @@ class ServerOutput(serializers.ModelSerializer[Server]):
             "rack_unit",
             "bmc_address",
             "operating_system",
+            "business_role",
             "status",
             "installation_date",
             "warranty_start",
@@ -218,6 +220,7 @@ class ServerInput(StrictInputSerializer):
     rack_unit = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=60)
     bmc_address = serializers.CharField(max_length=253, required=False, allow_blank=True)
     operating_system = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    business_role = serializers.ChoiceField(choices=BusinessRole.choices, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=ServerStatus.choices, required=False)
     installation_date = serializers.DateField(required=False, allow_null=True)
     warranty_start = serializers.DateField(required=False, allow_null=True)

@@ -70,21 +70,35 @@ class CueFeatures(BaseEstimator, TransformerMixin):
         return np.asarray(NAMES, dtype=object)
 
 
-def urgency(text: str) -> str:
+# Server business roles (``assets.BusinessRole`` values) that the text's urgency is read with.
+CORE_ROLE = "core"
+PRODUCTION_ROLES = frozenset({"core", "production"})
+TEST_ROLE = "test"
+
+
+def urgency(text: str, role: str = "") -> str:
     """``critical`` when the text says the business is down, several servers at once or data lost;
-    ``high`` for urgent words on production or a deadline on a fault; else ``""`` (no floor)."""
+    ``high`` for urgent words on production or a deadline on a fault; else ``""`` (no floor).
+
+    ``role`` is the server's business role from the CMDB: on a core production system any fault not
+    called harmless is at least ``high`` and "just a test" in the text does not calm it; on a test or
+    development server an outage is ``high``, not ``critical``, unless the customer says it is urgent.
+    """
     found = hits(text)
+    calm = bool(found["u_calm"]) and role != CORE_ROLE
+    production = bool(found["u_production"]) or role in PRODUCTION_ROLES
     severe = found["u_outage"] or found["u_multi"] or found["u_dataloss"]
-    if severe and (not found["u_calm"] or found["u_urgent"]):
-        return "critical"
+    if severe and (not calm or found["u_urgent"]):
+        return "high" if role == TEST_ROLE and not found["u_urgent"] else "critical"
     faulty = found["k_fault"] or found["u_degraded"]
     if (
         faulty
-        and not found["u_calm"]
+        and not calm
         and (
-            (found["u_urgent"] and found["u_production"])
+            (found["u_urgent"] and production)
             or found["u_deadline"]
-            or (found["u_degraded"] and found["u_production"])
+            or (found["u_degraded"] and production)
+            or role == CORE_ROLE
         )
     ):
         return "high"

@@ -101,12 +101,15 @@ def cheapest_priority(probabilities: dict[str, float]) -> str:
     return min(candidates, key=lambda choice: (expected(choice), choice))
 
 
-def decide_priority(pairs: list[tuple[str, float]], text: str) -> list[tuple[str, float]]:
-    """The model's priorities reordered so the cost-minimising one, raised to the text's urgency
-    floor, comes first; its probability stays the model's (a low one sends it to triage)."""
+def decide_priority(
+    pairs: list[tuple[str, float]], text: str, server_role: str = ""
+) -> list[tuple[str, float]]:
+    """The model's priorities reordered so the cost-minimising one, raised to the urgency floor of
+    the text read with the server's business role, comes first; its probability stays the model's
+    (a low one sends it to triage)."""
     probabilities = dict(pairs)
     chosen = cheapest_priority(probabilities)
-    floor = URGENCY_FLOOR.get(urgency(text))
+    floor = URGENCY_FLOOR.get(urgency(text, server_role))
     if floor is not None and floor < chosen:  # "P1" < "P2": a lower number is more urgent
         chosen = floor
     first = (chosen, probabilities.get(chosen, 0.0))
@@ -114,7 +117,7 @@ def decide_priority(pairs: list[tuple[str, float]], text: str) -> list[tuple[str
 
 
 def predict_with(
-    bundle: dict[str, Any], *, title: str, description: str
+    bundle: dict[str, Any], *, title: str, description: str, server_role: str = ""
 ) -> dict[str, list[tuple[str, float]]]:
     """Every target's classes, the suggestion first, then by probability (calibrated when the
     model was fitted with calibration); the priority is chosen by cost, see :func:`decide_priority`."""
@@ -128,11 +131,11 @@ def predict_with(
             ((str(c), float(p)) for c, p in zip(model.classes_, probabilities, strict=True)),
             key=lambda pair: -pair[1],
         )
-        ranked[target] = decide_priority(pairs, text) if target == "priority" else pairs
+        ranked[target] = decide_priority(pairs, text, server_role) if target == "priority" else pairs
     return ranked
 
 
-def classify(title: str, description: str = "") -> Prediction | None:
+def classify(title: str, description: str = "", server_role: str = "") -> Prediction | None:
     """The active model's prediction for a request's text; ``None`` while the classifier is off
     (no model trained yet, too little data) or when there is no text to go by."""
     if not (title or "").strip() and not (description or "").strip():
@@ -146,7 +149,7 @@ def classify(title: str, description: str = "") -> Prediction | None:
     except ModelFileError:
         logger.exception("the active classifier model v%s cannot be loaded", version)
         return None
-    ranked = predict_with(bundle, title=title, description=description)
+    ranked = predict_with(bundle, title=title, description=description, server_role=server_role)
     # What staff corrected on texts like this one counts at once, before the next retraining.
     ranked = live_memory().adjust(ranked, title=title, description=description)
     return Prediction(

@@ -315,7 +315,8 @@ def classify_request(*, ticket_id: int) -> ClassificationReview | None:
         existing = ClassificationReview.objects.filter(ticket=ticket).first()
         if existing is not None:
             return existing  # delivered twice: classified already
-        prediction = classify(ticket.title, ticket.description)
+        role = ticket.server.business_role if ticket.server_id else ""
+        prediction = classify(ticket.title, ticket.description, server_role=role)
         if prediction is None:
             return None
         considered = ["category"]

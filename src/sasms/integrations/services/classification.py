@@ -315,7 +315,7 @@ def classify_request(*, ticket_id: int) -> ClassificationReview | None:
         existing = ClassificationReview.objects.filter(ticket=ticket).first()
         if existing is not None:
             return existing  # delivered twice: classified already
-        role = ticket.server.business_role if ticket.server_id else ""
+        role = ticket.server.business_role if ticket.server is not None else ""
         prediction = classify(ticket.title, ticket.description, server_role=role)
         if prediction is None:
             return None

@@ -160,6 +160,7 @@ def world(admin: User, customer_a: Organisation) -> dict[str, Any]:
     from sasms.contracts.models import Contract, ContractStatus, ServiceProduct
     from sasms.dispatch.services.batch import create_proposal
     from sasms.parts import services as parts_services
+    from sasms.proactive.services import advisories, campaigns, health
     from sasms.tickets import services as ticket_services
 
     vendor = asset_services.create_vendor(actor=None, name="Dell", code="dell")
@@ -184,7 +185,22 @@ def world(admin: User, customer_a: Organisation) -> dict[str, Any]:
         actor=None, part_number="DISK-FLT", description="disk", kind="disk", vendor=vendor
     )
     proposal = create_proposal(actor=admin, limit=10)
+    asset_services.add_component(actor=None, server=server, kind="firmware", slot="BIOS", firmware="1.0.0")
+    advisory = advisories.save_advisory(
+        actor=admin,
+        values={
+            "reference": "ADV-FILTERS",
+            "title": "BIOS",
+            "vendor": vendor.name,
+            "component_type": "bios",
+            "fixed_version": "2.0.0",
+        },
+    )
+    campaign = campaigns.open_campaign(actor=admin, advisory=advisory)
+    check = health.run_health_check(actor=admin, organisation=customer_a)
     return {
+        "/api/v1/firmware-campaigns/{id}/": campaign.pk,
+        "/api/v1/health-checks/{id}/": check.pk,
         "/api/v1/contracts/{id}/": contract.pk,
         "/api/v1/dispatch/proposals/{id}/": proposal.pk,
         "/api/v1/organisations/{id}/": customer_a.pk,

@@ -363,11 +363,16 @@ def test_a_blade_controller_files_every_node_on_its_own_server_and_the_enclosure
         for s in (first, second)
     }
     # Each node's VRM mismatch lands on the server of that node; the enclosure's three SIVOC sensor
-    # faults once, on the server the BMC is registered on.
+    # faults once, on the enclosure asset that holds both nodes (not on either node).
     assert sum("VRM" in t for t in titles["PR1237879N"]) == 2
     assert sum("VRM" in t for t in titles["PR12378794"]) == 2
-    assert sum("SIVOC" in t for t in titles["PR1237879N"]) == 3
-    assert not [t for t in titles["PR12378794"] if "SIVOC" in t]
+    enclosure = Server.objects.get(serial="PR12348213", kind="enclosure")
+    assert {first.pk, second.pk} <= set(
+        Server.objects.filter(enclosure=enclosure).values_list("pk", flat=True)
+    )
+    on_enclosure = list(Ticket.objects.filter(server=enclosure).values_list("title", flat=True))
+    assert sum("SIVOC" in t for t in on_enclosure) == 3
+    assert not [t for t in titles["PR1237879N"] + titles["PR12378794"] if "SIVOC" in t]
     # Node2/Node3's firmware faults and parts are the second server's.
     assert sum("ManagementEthernet" in t for t in titles["PR12378794"]) == 2
     assert CmdbComponent.objects.filter(server=second, kind="cpu").count() == 4

@@ -65,8 +65,9 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             s.CampaignOutput(self.get_queryset().get(pk=campaign.pk)).data, status=status.HTTP_201_CREATED
         )
 
+    # The campaign list's filters are not the items' (and must not hide the campaign from get_object).
     @extend_schema(responses=s.ItemOutput(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def items(self, request: Request, pk: str, version: str = "v1") -> Response:
         campaign = self.get_object()
         queryset = (
@@ -124,7 +125,7 @@ class HealthCheckViewSet(
         return Response(s.HealthCheckOutput(check).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.ResultOutput(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def results(self, request: Request, pk: str, version: str = "v1") -> Response:
         check = self.get_object()
         paginator = self.paginator

@@ -113,3 +113,30 @@ def test_a_day_sequence_starts_after_the_numbers_the_day_already_has(customer_a:
         ).number
         == "SR2025030400042"
     )
+
+
+@pytest.mark.postgresql  # SQLite's counter row is written in the same transaction as any bulk insert
+@pytest.mark.django_db
+def test_numbers_written_outside_the_sequence_in_this_transaction_are_not_given_again(
+    customer_a: Organisation,
+) -> None:
+    """The demo writes requests in bulk with their numbers; a request made afterwards in the same
+    transaction goes on after them, although the day's sequence (made on its own connection) could
+    not see them."""
+    when = datetime.datetime(2025, 5, 6, 4, 0, tzinfo=datetime.UTC)
+    first = services.create_ticket(actor=None, organisation=customer_a, title="Before", created_at=when)
+    bulk = [
+        Ticket(
+            number=f"SR20250506{int(first.number[-5:]) + n:05d}",
+            organisation=customer_a,
+            title=f"Bulk {n}",
+            service_kind=first.service_kind,
+            created_at=when,
+        )
+        for n in (1, 2, 3)
+    ]
+    Ticket.objects.bulk_create(bulk)
+    after = services.create_ticket(actor=None, organisation=customer_a, title="After", created_at=when)
+    assert int(after.number[-5:]) == int(first.number[-5:]) + 4
+    again = services.create_ticket(actor=None, organisation=customer_a, title="Again", created_at=when)
+    assert int(again.number[-5:]) == int(first.number[-5:]) + 5

@@ -59,18 +59,30 @@ def _next_from_day_sequence(day: datetime.date) -> int:
     # by this statement's snapshot: a ::regclass literal would fail while the statement is parsed,
     # and to_regclass can miss a sequence another connection has just made (it trusts the session's
     # catalogue cache, refreshed only when a lock is taken).
+    # The same round trip reads the day's highest number this transaction can see: numbers written
+    # outside the sequence (the demo's bulk insert, uncommitted when the sequence was made on its own
+    # connection) must not be given again.
+    prefix = f"SR{day:%Y%m%d}"
     sql = (
-        "SELECT nextval(c.oid::regclass) FROM pg_class c WHERE c.relname = %s AND c.relkind = 'S'"
+        "SELECT nextval(c.oid::regclass),"
+        " (SELECT max(substr(t.number, %s)::int) FROM tickets_ticket t"
+        "  WHERE t.number >= %s AND t.number < %s AND t.number ~ '^SR[0-9]{13}$')"
+        " FROM pg_class c WHERE c.relname = %s AND c.relkind = 'S'"
         " AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
     )
+    params = [len(prefix) + 1, prefix, prefix + "A", name]
     with transaction.get_connection().cursor() as cursor:
-        cursor.execute(sql, [name])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
         if row is None:
             _create_day_sequence(day)
-            cursor.execute(sql, [name])
+            cursor.execute(sql, params)
             row = cursor.fetchone()
-    return int(row[0])
+        value, highest = int(row[0]), row[1]
+        if highest is not None and int(highest) >= value:
+            value = int(highest) + 1
+            cursor.execute(f"SELECT setval('\"{name}\"', %s)", [value])
+    return value
 
 
 def _create_day_sequence(day: datetime.date) -> None:
